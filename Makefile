@@ -1,0 +1,47 @@
+# ikesec top-level Makefile: the module, the two programs, tests.
+#   make            build everything (installs missing build packages first)
+#   make check      unit tests, then selftests (in QEMU unless this kernel
+#                   can load modules); T=name runs the matching tests only
+#   make demo       a manual-keyed tunnel between two namespaces
+#   make deps       install what build, tests and demo need (Debian)
+#   make clean
+
+KVER ?= $(shell for d in $$(ls -d /lib/modules/*/build 2>/dev/null | sort -V -r); do \
+		v=$${d#/lib/modules/}; echo $${v%/build}; break; done)
+KDIR ?= /lib/modules/$(KVER)/build
+BUILD := $(CURDIR)/.build
+export KVER KDIR BUILD
+
+.PHONY: all deps module programs check unit selftests demo clean style
+
+all: deps module programs
+
+deps:
+	@./selftests/deps.sh
+
+module:
+	@test -d "$(KDIR)" || { echo "no kernel build tree at '$(KDIR)': run 'make deps' or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 modules
+
+module-debug:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=1 CONFIG_IKESEC_DEBUG=y modules
+
+programs:
+	$(MAKE) -C ikectl
+	$(MAKE) -C ikedaemon
+
+check: all
+	@./selftests/run_check.sh
+
+demo: all
+	@./selftests/demo.sh
+
+style:
+	$(KDIR)/scripts/checkpatch.pl --no-tree --terse -f kmod/*.[ch] include/uapi/linux/ikesec.h || true
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1
+	$(MAKE) -C ikectl clean
+	$(MAKE) -C ikedaemon clean
+	$(MAKE) -C selftests clean
+	rm -rf $(BUILD)

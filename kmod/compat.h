@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What older kernels (Debian 12's 6.1) lack. */
+#ifndef _IKESEC_COMPAT_H
+#define _IKESEC_COMPAT_H
+
+#include <linux/netlink.h>
+
+#ifndef NL_SET_ERR_MSG_FMT_MOD
+/* Before 6.2 an extack cannot hold formatted text. Our genl family is not
+ * parallel_ops, so genl_mutex serialises every request and the ack that
+ * copies this message: one buffer is enough.
+ */
+extern char ikesec_extack_buf[160];
+#define NL_SET_ERR_MSG_FMT_MOD(extack, fmt, args...) do {		\
+	struct netlink_ext_ack *__e = (extack);				\
+	if (__e) {							\
+		snprintf(ikesec_extack_buf, sizeof(ikesec_extack_buf),	\
+			 KBUILD_MODNAME ": " fmt, ##args);		\
+		__e->_msg = ikesec_extack_buf;				\
+	}								\
+} while (0)
+#define IKESEC_NEED_EXTACK_BUF 1
+#endif
+
+#endif

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0
+/* ikesec: ESP (RFC 4303) for Linux. Subsystems come up in this order and go
+ * down in reverse.
+ */
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "netlink.h"
+#include "netns.h"
+
+static int __init ikesec_init(void)
+{
+	int err;
+
+	err = ikesec_netns_init();
+	if (err)
+		goto out;
+	err = ikesec_netlink_init();
+	if (err)
+		goto uninit_netns;
+
+	pr_info("loaded, netlink family %s version %d\n", IKESEC_GENL_NAME,
+		IKESEC_GENL_VERSION);
+	return 0;
+
+uninit_netns:
+	ikesec_netns_uninit();
+out:
+	return err;
+}
+
+static void __exit ikesec_exit(void)
+{
+	ikesec_netlink_uninit();
+	ikesec_netns_uninit();
+	rcu_barrier();
+}
+
+module_init(ikesec_init);
+module_exit(ikesec_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ikesec: ESP for IKEv2 VPNs");
+MODULE_ALIAS_GENL_FAMILY(IKESEC_GENL_NAME);

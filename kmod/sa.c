@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The SAD: an rhashtable per netns for RCU lookups on the packet path, and a
+ * list under ikesec_net.lock for dumps and flush.
+ */
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "compat.h"
+#include "sa.h"
+
+static const struct rhashtable_params sa_params = {
+	.key_len = sizeof(struct ikesec_sa_key),
+	.key_offset = offsetof(struct ikesec_sa, key),
+	.head_offset = offsetof(struct ikesec_sa, node),
+	.automatic_shrinking = true,
+};
+
+int ikesec_sad_init(struct ikesec_net *in)
+{
+	INIT_LIST_HEAD(&in->sa_list);
+	return rhashtable_init(&in->sa_table, &sa_params);
+}
+
+void ikesec_sad_uninit(struct ikesec_net *in)
+{
+	ikesec_sa_flush(in);
+	rhashtable_destroy(&in->sa_table);
+}
+
+static void sa_free_rcu(struct rcu_head *head)
+{
+	struct ikesec_sa *sa = container_of(head, struct ikesec_sa, rcu);
+
+	ikesec_crypto_uninit(&sa->crypto);
+	free_percpu(sa->stats);
+	kfree(sa);
+}
+
+void ikesec_sa_put(struct ikesec_sa *sa)
+{
+	if (refcount_dec_and_test(&sa->refcnt))
+		call_rcu(&sa->rcu, sa_free_rcu);
+}
+
+/* Caller holds in->lock. */
+int ikesec_sa_add(struct ikesec_net *in, const struct ikesec_sa_cfg *cfg,
+		  struct netlink_ext_ack *extack)
+{
+	struct ikesec_sa *sa;
+	int cpu, err;
+
+	lockdep_assert_held(&in->lock);
+
+	if (ikesec_sa_find(in, &cfg->key)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+			"an %s SA with SPI 0x%08x already exists",
+			cfg->key.dir == IKESEC_DIR_IN ? "inbound" : "outbound",
+			be32_to_cpu(cfg->key.spi));
+		return -EEXIST;
+	}
+
+	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	if (!sa)
+		return -ENOMEM;
+	sa->stats = alloc_percpu(struct ikesec_sa_stats);
+	if (!sa->stats) {
+		err = -ENOMEM;
+		goto free_sa;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(sa->stats, cpu)->syncp);
+
+	err = ikesec_crypto_init(&sa->crypto, cfg->enc_alg, cfg->enc_key,
+				 cfg->enc_keylen, cfg->auth_alg, cfg->auth_key,
+				 cfg->auth_keylen, extack);
+	if (err)
+		goto free_stats;
+
+	refcount_set(&sa->refcnt, 1);
+	sa->in = in;
+	sa->key = cfg->key;
+	sa->local = cfg->local;
+	sa->peer = cfg->peer;
+	sa->family = cfg->family;
+	sa->mode = cfg->mode;
+	sa->flags = cfg->flags;
+	sa->reqid = cfg->reqid;
+	sa->replay_window = cfg->replay_window;
+	sa->encap_sport = htons(cfg->encap_sport);
+	sa->encap_dport = htons(cfg->encap_dport);
+	sa->soft = cfg->soft;
+	sa->hard = cfg->hard;
+	sa->sel = cfg->sel;
+	sa->seq = cfg->seq;
+	sa->add_time = ktime_get_real_seconds();
+
+	err = rhashtable_insert_fast(&in->sa_table, &sa->node, sa_params);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "SAD insert failed");
+		goto uninit_crypto;
+	}
+	list_add_tail(&sa->list, &in->sa_list);
+	in->sa_count++;
+	in->sa_gen++;
+	return 0;
+
+uninit_crypto:
+	ikesec_crypto_uninit(&sa->crypto);
+free_stats:
+	free_percpu(sa->stats);
+free_sa:
+	kfree(sa);
+	return err;
+}
+
+/* Caller holds in->lock. */
+struct ikesec_sa *ikesec_sa_find(struct ikesec_net *in,
+				 const struct ikesec_sa_key *key)
+{
+	lockdep_assert_held(&in->lock);
+	return rhashtable_lookup_fast(&in->sa_table, key, sa_params);
+}
+
+/* Packet path; caller in an RCU read-side section. No reference taken. */
+struct ikesec_sa *ikesec_sa_lookup_rcu(struct ikesec_net *in,
+				       const struct ikesec_sa_key *key)
+{
+	struct ikesec_sa *sa = rhashtable_lookup(&in->sa_table, key, sa_params);
+
+	return sa && !READ_ONCE(sa->dead) ? sa : NULL;
+}
+
+/* Caller holds in->lock. Drops the table's reference. */
+void ikesec_sa_unlink(struct ikesec_sa *sa)
+{
+	struct ikesec_net *in = sa->in;
+
+	lockdep_assert_held(&in->lock);
+	WRITE_ONCE(sa->dead, true);
+	rhashtable_remove_fast(&in->sa_table, &sa->node, sa_params);
+	list_del(&sa->list);
+	in->sa_count--;
+	in->sa_gen++;
+	ikesec_sa_put(sa);
+}
+
+void ikesec_sa_flush(struct ikesec_net *in)
+{
+	struct ikesec_sa *sa, *tmp;
+
+	mutex_lock(&in->lock);
+	list_for_each_entry_safe(sa, tmp, &in->sa_list, list)
+		ikesec_sa_unlink(sa);
+	mutex_unlock(&in->lock);
+}
+
+void ikesec_sa_stats_read(struct ikesec_sa *sa, u64 out[__IKESEC_SA_STAT_MAX])
+{
+	int cpu, i;
+
+	memset(out, 0, sizeof(u64) * __IKESEC_SA_STAT_MAX);
+	for_each_possible_cpu(cpu) {
+		const struct ikesec_sa_stats *st = per_cpu_ptr(sa->stats, cpu);
+		u64 v[__IKESEC_SA_STAT_MAX];
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			memcpy(v, st->ctr, sizeof(v));
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		for (i = 0; i < __IKESEC_SA_STAT_MAX; i++)
+			out[i] += v[i];
+	}
+}

@@ -1,0 +1,53 @@
+#!/bin/bash
+# make check: userspace unit tests on this host, then the selftests — directly
+# when this kernel can load modules, otherwise in a QEMU guest booting
+# Debian's kernel (selftests/vm). Ends with "N passed, N failed[, N skipped]".
+#   T=substring  run only the matching selftests
+#   IKESEC_VM=1  use the VM even where modules could be loaded here
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=${BUILD:-$top/.build}/check
+rm -rf "$out" && mkdir -p "$out"
+KSFT_DIR=$(selftests/ksft.sh) || exit 1
+export KSFT_DIR
+T=${T:-}
+errors=0
+
+echo "== unit tests"
+for d in ikectl ikedaemon; do
+	[ -d "$d/test" ] || continue
+	make -s -C "$d" test KSFT_DIR="$KSFT_DIR" 2>&1 | tee -a "$out/unit.ktap"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || grep -q '^not ok' "$out/unit.ktap" ||
+		{ echo "not ok - $d unit tests did not build or run" | tee -a "$out/unit.ktap"; }
+done
+
+echo "== selftests"
+make -s -C selftests all KSFT_DIR="$KSFT_DIR" T="$T" || errors=$((errors + 1))
+
+can_load_modules() {
+	[ -e /proc/modules ] && [ "$(id -u)" -eq 0 ] &&
+		[ "$(uname -r)" = "${KVER:-$(uname -r)}" ] && [ -z "${IKESEC_VM:-}" ]
+}
+if [ $errors -eq 0 ]; then
+	if can_load_modules; then
+		selftests/run_guest.sh "$T" 2>&1 | tee "$out/selftests.ktap"
+		rc=${PIPESTATUS[0]}
+	else
+		selftests/vm/run.sh -- selftests/run_guest.sh "$T" 2>&1 |
+			tee "$out/selftests.ktap"
+		rc=${PIPESTATUS[0]}
+	fi
+	if [ "$rc" -ne 0 ]; then
+		echo "not ok - selftest run failed (exit $rc)" | tee -a "$out/selftests.ktap"
+	fi
+fi
+
+read -r passed failed skipped < <(cat "$out"/*.ktap 2>/dev/null |
+				   awk -f selftests/ktap_count.awk)
+failed=$((failed + errors))
+[ $((passed + failed)) -gt 0 ] || failed=1
+line="$passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || line="$line, $skipped skipped"
+echo "$line"
+[ "$failed" -eq 0 ]
