@@ -12,7 +12,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/.build
 export KVER KDIR BUILD
 
-.PHONY: all deps module programs check unit selftests demo clean style
+.PHONY: all deps module module-debug programs check demo clean style
 
 all: deps module programs
 
@@ -36,8 +36,17 @@ check: all
 demo: all
 	@./selftests/demo.sh
 
-style:
-	$(KDIR)/scripts/checkpatch.pl --no-tree --terse -f kmod/*.[ch] include/uapi/linux/ikesec.h || true
+# checkpatch is not in Debian's headers package: take it from linux-source.
+CHECKPATCH := $(BUILD)/checkpatch/scripts/checkpatch.pl
+$(CHECKPATCH):
+	@mkdir -p $(BUILD)/checkpatch
+	tar -xJf $$(ls /usr/src/linux-source-*.tar.xz | sort -V | tail -n 1) \
+		-C $(BUILD)/checkpatch --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+
+style: $(CHECKPATCH)
+	$(CHECKPATCH) --no-tree --terse --strict -f kmod/*.[ch] include/uapi/linux/ikesec.h
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1

@@ -22,4 +22,24 @@ extern char ikesec_extack_buf[160];
 #define IKESEC_NEED_EXTACK_BUF 1
 #endif
 
+#include <linux/version.h>
+
+/* Crypto completion callbacks get the request's data pointer directly
+ * since 6.3; before, its crypto_async_request. IKESEC_ASYNC_DONE(name, fn)
+ * defines callback name calling void fn(void *data, int err).
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+#define IKESEC_ASYNC_DONE(name, fn)					\
+static void name(struct crypto_async_request *base, int err)		\
+{									\
+	fn(base->data, err);						\
+}
+#else
+#define IKESEC_ASYNC_DONE(name, fn)					\
+static void name(void *data, int err)					\
+{									\
+	fn(data, err);							\
+}
+#endif
+
 #endif

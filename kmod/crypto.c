@@ -10,15 +10,20 @@
 #include "compat.h"
 #include "crypto.h"
 
-static const char *authenc_name(u16 auth_alg, unsigned int *icvlen)
+/* ESN needs authencesn(): the high sequence bits are authenticated after
+ * the payload (RFC 4303 2.2.1).
+ */
+static const char *authenc_name(u16 auth_alg, bool esn, unsigned int *icvlen)
 {
 	switch (auth_alg) {
 	case IKESEC_AUTH_HMAC_SHA256_128:
 		*icvlen = 16;
-		return "authenc(hmac(sha256),cbc(aes))";
+		return esn ? "authencesn(hmac(sha256),cbc(aes))" :
+			     "authenc(hmac(sha256),cbc(aes))";
 	case IKESEC_AUTH_HMAC_SHA1_96:
 		*icvlen = 12;
-		return "authenc(hmac(sha1),cbc(aes))";
+		return esn ? "authencesn(hmac(sha1),cbc(aes))" :
+			     "authenc(hmac(sha1),cbc(aes))";
 	}
 	return NULL;
 }
@@ -112,7 +117,8 @@ static int check_keylen(u16 enc_alg, unsigned int keylen, u16 auth_alg,
 /* Process context (may sleep). */
 int ikesec_crypto_init(struct ikesec_crypto *c, u16 enc_alg, const u8 *key,
 		       unsigned int keylen, u16 auth_alg, const u8 *akey,
-		       unsigned int akeylen, struct netlink_ext_ack *extack)
+		       unsigned int akeylen, bool esn,
+		       struct netlink_ext_ack *extack)
 {
 	unsigned int icvlen = 16, bloblen = 0;
 	const char *name;
@@ -131,7 +137,7 @@ int ikesec_crypto_init(struct ikesec_crypto *c, u16 enc_alg, const u8 *key,
 		name = "rfc7539esp(chacha20,poly1305)";
 		break;
 	default:
-		name = authenc_name(auth_alg, &icvlen);
+		name = authenc_name(auth_alg, esn, &icvlen);
 		blob = authenc_key(key, keylen, akey, akeylen, &bloblen);
 		if (!blob)
 			return -ENOMEM;

@@ -21,7 +21,8 @@ struct ikesec_crypto {
 
 int ikesec_crypto_init(struct ikesec_crypto *c, u16 enc_alg, const u8 *key,
 		       unsigned int keylen, u16 auth_alg, const u8 *akey,
-		       unsigned int akeylen, struct netlink_ext_ack *extack);
+		       unsigned int akeylen, bool esn,
+		       struct netlink_ext_ack *extack);
 void ikesec_crypto_uninit(struct ikesec_crypto *c);
 
 #endif

@@ -5,16 +5,21 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
+#include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
+#include "replay.h"
 
 static int __init ikesec_init(void)
 {
 	int err;
 
+	if (!ikesec_replay_selftest())
+		return -ENOTRECOVERABLE;
+	ikesec_hooks_module_init();
 	err = ikesec_netns_init();
 	if (err)
-		goto out;
+		goto uninit_hooks;
 	err = ikesec_netlink_init();
 	if (err)
 		goto uninit_netns;
@@ -25,7 +30,8 @@ static int __init ikesec_init(void)
 
 uninit_netns:
 	ikesec_netns_uninit();
-out:
+uninit_hooks:
+	ikesec_hooks_module_uninit();
 	return err;
 }
 
@@ -33,6 +39,7 @@ static void __exit ikesec_exit(void)
 {
 	ikesec_netlink_uninit();
 	ikesec_netns_uninit();
+	ikesec_hooks_module_uninit();
 	rcu_barrier();
 }
 

@@ -4,8 +4,13 @@
  */
 #include <net/netns/generic.h>
 
+#include "esp.h"
+#include "hooks.h"
+#include "natt.h"
 #include "netns.h"
+#include "policy.h"
 #include "sa.h"
+#include "timers.h"
 
 static unsigned int ikesec_net_id __read_mostly;
 
@@ -46,11 +51,24 @@ static int __net_init ikesec_net_init(struct net *net)
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(in->stats, cpu)->syncp);
 
+	xa_init(&in->spi_resv);
+	ikesec_natt_init(in);
+	ikesec_expire_init(in);
 	err = ikesec_sad_init(in);
 	if (err)
 		goto free_stats;
+	err = ikesec_spd_init(in);
+	if (err)
+		goto uninit_sad;
+	err = ikesec_hooks_init(in);
+	if (err)
+		goto uninit_spd;
 	return 0;
 
+uninit_spd:
+	ikesec_spd_uninit(in);
+uninit_sad:
+	ikesec_sad_uninit(in);
 free_stats:
 	free_percpu(in->stats);
 	return err;
@@ -60,7 +78,17 @@ static void __net_exit ikesec_net_exit(struct net *net)
 {
 	struct ikesec_net *in = ikesec_net(net);
 
+	ikesec_hooks_uninit(in);
+	ikesec_natt_uninit(in);
+	ikesec_esp_wait(in);	/* no packet enters now; async ones finish */
+	/* Flushing stops the lifetime timers; then no expiry can be queued
+	 * and the queued ones can still look up the table.
+	 */
+	ikesec_sa_flush(in);
+	ikesec_expire_uninit(in);
 	ikesec_sad_uninit(in);
+	ikesec_spd_uninit(in);
+	xa_destroy(&in->spi_resv);
 	/* SAs are freed after a grace period and may still count. */
 	rcu_barrier();
 	free_percpu(in->stats);

@@ -6,8 +6,13 @@
 #include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
+#include <linux/llist.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <uapi/linux/ikesec.h>
+
+#define IKESEC_SA_REQID_BUCKETS	64
 
 struct ikesec_net_stats {
 	u64 ctr[__IKESEC_STAT_MAX];
@@ -26,6 +31,30 @@ struct ikesec_net {
 	u32 sa_count;
 	u32 sa_gen;			/* bumped on every SAD change */
 	struct ikesec_net_stats __percpu *stats;
+	/* Outbound SAs by reqid (sa.c), RCU on the packet path. */
+	struct hlist_head sa_reqid[IKESEC_SA_REQID_BUCKETS];
+	struct nf_hook_ops *hook_ops;	/* hooks.c, priv = this */
+	bool defrag6;			/* hooks.c: nf_defrag_ipv6 enabled */
+	atomic_t crypto_pending;	/* input.c, output.c: async requests */
+	struct list_head natt_socks;	/* natt.c, under lock */
+
+	/* SPD (policy.c), changed under lock, read under RCU. */
+	struct xarray pol_ids;		/* id -> struct ikesec_policy */
+	struct rhashtable pol_table;	/* struct spd_bucket */
+	struct list_head pol_tuples[3];	/* struct spd_tuple, per dir - 1 */
+	u32 pol_count;
+	u32 pol_gen;			/* bumped on every SPD change */
+	u32 pol_next_id;		/* cursor for cyclic id allocation */
+	u64 pol_order;			/* insertion order, for ties */
+
+	/* SPI_ALLOC reservations (netlink.c): SPI -> expiry jiffies. */
+	struct xarray spi_resv;
+
+	/* Hard expiries found in atomic context, removed by a work item
+	 * (timers.c) since removal takes the mutex.
+	 */
+	struct llist_head expire_list;
+	struct work_struct expire_work;
 };
 
 struct ikesec_net *ikesec_net(const struct net *net);

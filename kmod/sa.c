@@ -2,12 +2,16 @@
 /* The SAD: an rhashtable per netns for RCU lookups on the packet path, and a
  * list under ikesec_net.lock for dumps and flush.
  */
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
 #include "compat.h"
+#include "natt.h"
 #include "sa.h"
+#include "timers.h"
 
 static const struct rhashtable_params sa_params = {
 	.key_len = sizeof(struct ikesec_sa_key),
@@ -19,6 +23,7 @@ static const struct rhashtable_params sa_params = {
 int ikesec_sad_init(struct ikesec_net *in)
 {
 	INIT_LIST_HEAD(&in->sa_list);
+	in->sa_gen = 1;		/* never 0: dumps compare it */
 	return rhashtable_init(&in->sa_table, &sa_params);
 }
 
@@ -28,11 +33,17 @@ void ikesec_sad_uninit(struct ikesec_net *in)
 	rhashtable_destroy(&in->sa_table);
 }
 
+static struct hlist_head *reqid_bucket(struct ikesec_net *in, u32 reqid)
+{
+	return &in->sa_reqid[hash_32(reqid, ilog2(IKESEC_SA_REQID_BUCKETS))];
+}
+
 static void sa_free_rcu(struct rcu_head *head)
 {
 	struct ikesec_sa *sa = container_of(head, struct ikesec_sa, rcu);
 
 	ikesec_crypto_uninit(&sa->crypto);
+	ikesec_replay_uninit(&sa->replay);
 	free_percpu(sa->stats);
 	kfree(sa);
 }
@@ -73,9 +84,23 @@ int ikesec_sa_add(struct ikesec_net *in, const struct ikesec_sa_cfg *cfg,
 
 	err = ikesec_crypto_init(&sa->crypto, cfg->enc_alg, cfg->enc_key,
 				 cfg->enc_keylen, cfg->auth_alg, cfg->auth_key,
-				 cfg->auth_keylen, extack);
+				 cfg->auth_keylen, cfg->flags & IKESEC_SA_F_ESN,
+				 extack);
 	if (err)
 		goto free_stats;
+	err = ikesec_replay_init(&sa->replay,
+				 cfg->key.dir == IKESEC_DIR_IN ?
+				 cfg->replay_window : 0,
+				 cfg->flags & IKESEC_SA_F_ESN, cfg->seq,
+				 GFP_KERNEL);
+	if (err)
+		goto uninit_crypto;
+	if (cfg->encap_sport && cfg->key.dir == IKESEC_DIR_IN) {
+		err = ikesec_natt_listen(in, cfg->encap_sport, cfg->family,
+					 extack);
+		if (err)
+			goto uninit_replay;
+	}
 
 	refcount_set(&sa->refcnt, 1);
 	sa->in = in;
@@ -95,16 +120,22 @@ int ikesec_sa_add(struct ikesec_net *in, const struct ikesec_sa_cfg *cfg,
 	sa->seq = cfg->seq;
 	sa->add_time = ktime_get_real_seconds();
 
+	ikesec_sa_timers_init(sa);
 	err = rhashtable_insert_fast(&in->sa_table, &sa->node, sa_params);
 	if (err) {
 		NL_SET_ERR_MSG_MOD(extack, "SAD insert failed");
-		goto uninit_crypto;
+		goto uninit_replay;
 	}
 	list_add_tail(&sa->list, &in->sa_list);
+	if (sa->key.dir == IKESEC_DIR_OUT)
+		hlist_add_head_rcu(&sa->reqid_node, reqid_bucket(in, sa->reqid));
 	in->sa_count++;
 	in->sa_gen++;
+	ikesec_sa_timers_start(sa);
 	return 0;
 
+uninit_replay:
+	ikesec_replay_uninit(&sa->replay);
 uninit_crypto:
 	ikesec_crypto_uninit(&sa->crypto);
 free_stats:
@@ -140,9 +171,33 @@ void ikesec_sa_unlink(struct ikesec_sa *sa)
 	WRITE_ONCE(sa->dead, true);
 	rhashtable_remove_fast(&in->sa_table, &sa->node, sa_params);
 	list_del(&sa->list);
+	if (sa->key.dir == IKESEC_DIR_OUT)
+		hlist_del_rcu(&sa->reqid_node);
 	in->sa_count--;
 	in->sa_gen++;
+	ikesec_sa_timers_stop(sa);
 	ikesec_sa_put(sa);
+}
+
+/* Caller holds in->lock. Moves sa to a new identity (SA_SET moved an
+ * outbound SA's peer); lookups miss it while it is unhashed.
+ */
+int ikesec_sa_rekey(struct ikesec_sa *sa, const struct ikesec_sa_key *key)
+{
+	struct ikesec_net *in = sa->in;
+	struct ikesec_sa_key old = sa->key;
+	int err;
+
+	lockdep_assert_held(&in->lock);
+	rhashtable_remove_fast(&in->sa_table, &sa->node, sa_params);
+	sa->key = *key;
+	err = rhashtable_insert_fast(&in->sa_table, &sa->node, sa_params);
+	if (err) {
+		sa->key = old;
+		WARN_ON_ONCE(rhashtable_insert_fast(&in->sa_table, &sa->node,
+						    sa_params));
+	}
+	return err;
 }
 
 void ikesec_sa_flush(struct ikesec_net *in)
@@ -153,6 +208,24 @@ void ikesec_sa_flush(struct ikesec_net *in)
 	list_for_each_entry_safe(sa, tmp, &in->sa_list, list)
 		ikesec_sa_unlink(sa);
 	mutex_unlock(&in->lock);
+}
+
+struct ikesec_sa *ikesec_sa_lookup_reqid_rcu(struct ikesec_net *in, u32 reqid,
+					     u8 family,
+					     const union ikesec_addr *peer)
+{
+	struct ikesec_sa *sa;
+
+	hlist_for_each_entry_rcu(sa, reqid_bucket(in, reqid), reqid_node) {
+		if (sa->reqid != reqid || READ_ONCE(sa->dead))
+			continue;
+		if (peer && (sa->family != family ||
+			     memcmp(&sa->peer, peer, family == AF_INET ?
+				    sizeof(peer->ip4) : sizeof(peer->ip6))))
+			continue;
+		return sa;
+	}
+	return NULL;
 }
 
 void ikesec_sa_stats_read(struct ikesec_sa *sa, u64 out[__IKESEC_SA_STAT_MAX])

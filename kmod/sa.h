@@ -4,11 +4,14 @@
 
 #include <linux/in6.h>
 #include <linux/rhashtable-types.h>
+#include <linux/llist.h>
 #include <linux/refcount.h>
+#include <linux/timer.h>
 #include <linux/u64_stats_sync.h>
 
 #include "crypto.h"
 #include "netns.h"
+#include "replay.h"
 
 union ikesec_addr {
 	__be32 ip4;
@@ -86,6 +89,24 @@ struct ikesec_sa {
 
 	struct ikesec_crypto crypto;
 	struct ikesec_sa_stats __percpu *stats;
+
+	/* Lifetimes (timers.c): usage charged by the packet path through
+	 * ikesec_sa_charge(), time limits by lt_timer (jiffies since
+	 * lt_start), IKESEC_SA_LT_* bits once an expiry has been reported.
+	 */
+	atomic64_t curlife_bytes;
+	atomic64_t curlife_packets;
+	unsigned long lt_start;
+	unsigned long lt_flags;
+	struct timer_list lt_timer;
+	struct llist_node expire_node;	/* ikesec_net.expire_list */
+	unsigned long mapping_sent;	/* jiffies of the last MAPPING */
+
+	/* Datapath (input.c, output.c): the inbound anti-replay window; the
+	 * outbound sequence number is seq, advanced by ikesec_sa_next_seq().
+	 */
+	struct ikesec_replay replay;
+	struct hlist_node reqid_node;	/* ikesec_net.sa_reqid, outbound */
 };
 
 int ikesec_sad_init(struct ikesec_net *in);
@@ -100,6 +121,42 @@ void ikesec_sa_flush(struct ikesec_net *in);
 struct ikesec_sa *ikesec_sa_lookup_rcu(struct ikesec_net *in,
 				       const struct ikesec_sa_key *key);
 void ikesec_sa_put(struct ikesec_sa *sa);
+int ikesec_sa_rekey(struct ikesec_sa *sa, const struct ikesec_sa_key *key);
 void ikesec_sa_stats_read(struct ikesec_sa *sa, u64 out[__IKESEC_SA_STAT_MAX]);
+
+/* Packet path, under rcu_read_lock(): the newest live outbound SA with this
+ * reqid (and, if peer is given, this peer of that family). No reference.
+ */
+struct ikesec_sa *ikesec_sa_lookup_reqid_rcu(struct ikesec_net *in, u32 reqid,
+					     u8 family,
+					     const union ikesec_addr *peer);
+
+/* Packet path, any context. */
+static inline void ikesec_sa_stat_add(struct ikesec_sa *sa,
+				      enum ikesec_sa_stat s, u64 n)
+{
+	struct ikesec_sa_stats *st = get_cpu_ptr(sa->stats);
+
+	u64_stats_update_begin(&st->syncp);
+	st->ctr[s] += n;
+	u64_stats_update_end(&st->syncp);
+	put_cpu_ptr(sa->stats);
+}
+
+/* Packet path: the next outbound sequence number, false once the space is
+ * exhausted (RFC 4303 3.3.3: never wrap, the SA must be replaced).
+ */
+static inline bool ikesec_sa_next_seq(struct ikesec_sa *sa, bool esn,
+				      u64 *seq)
+{
+	u64 old = READ_ONCE(sa->seq);
+
+	do {
+		if (old == (esn ? U64_MAX : U32_MAX))
+			return false;
+	} while (!try_cmpxchg64(&sa->seq, &old, old + 1));
+	*seq = old + 1;
+	return true;
+}
 
 #endif

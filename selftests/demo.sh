@@ -16,7 +16,7 @@ fi
 
 set -e
 ikectl=$top/ikectl/ikectl
-[ -d /sys/module/ikesec ] || insmod "$top/kmod/ikesec.ko"
+[ -d /sys/module/ikesec ] || "$top/selftests/insmod.sh"
 L=ikesec-demo-left R=ikesec-demo-right
 cleanup() { ip netns del $L 2>/dev/null; ip netns del $R 2>/dev/null; true; }
 trap cleanup EXIT

@@ -6,12 +6,12 @@ set -eu
 
 pkgs=(
 	# build
-	build-essential pkg-config kmod cpio xz-utils
+	build-essential pkg-config kmod cpio xz-utils clang
 	linux-headers-amd64 libnl-3-dev libnl-genl-3-dev libssl-dev
 	# test bed: Debian's kernel booted under QEMU, busybox for the initramfs,
 	# linux-source for kselftest_harness.h and the kselftest runner
 	linux-image-amd64 qemu-system-x86 busybox-static linux-source-6.1
-	perl rsync
+	perl rsync python3 python3-cryptography
 	# network tools used by tests and the demo
 	iproute2 nftables iputils-ping tcpdump iperf3 socat procps
 	# interop peers (Libreswan is unpacked privately by the tests that

@@ -18,9 +18,17 @@ struct ik_nl {
 	struct nl_sock *sk;
 	int family;
 	int err;		/* last kernel errno, 0 on success */
+	int done;		/* the ack, error or end of dump came */
 	char extack[256];	/* last extack message */
 	uint32_t sa_count;	/* from GET_INFO or an SA dump */
 	uint32_t version;
+	uint32_t pol_count;	/* from GET_INFO or a policy dump */
+	uint32_t pol_id;	/* ID of the last policy reply */
+	uint64_t pol_hits;	/* its HITS */
+	uint32_t spi;		/* SPI of the last SA reply (SPI_ALLOC) */
+	uint64_t stats[IKESEC_STAT_MAX + 1];	/* from GET_INFO */
+	uint8_t sa[2048];	/* the last IKESEC_A_SA nest received */
+	int sa_len;
 };
 
 static int ik_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -32,6 +40,7 @@ static int ik_err_cb(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 
 	(void)nla;
 	nl->err = -e->error;
+	nl->done = 1;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return NL_STOP;
 	off = sizeof(*e);
@@ -50,6 +59,14 @@ static int ik_ack_cb(struct nl_msg *msg, void *arg)
 {
 	(void)msg;
 	((struct ik_nl *)arg)->err = 0;
+	((struct ik_nl *)arg)->done = 1;
+	return NL_STOP;
+}
+
+static int ik_finish_cb(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct ik_nl *)arg)->done = 1;
 	return NL_STOP;
 }
 
@@ -68,6 +85,39 @@ static int ik_valid_cb(struct nl_msg *msg, void *arg)
 		nl->sa_count = nla_get_u32(tb[IKESEC_A_SA_COUNT]);
 	if (gh->cmd == IKESEC_CMD_SA_GET && tb[IKESEC_A_SA])
 		nl->sa_count++;
+	if (tb[IKESEC_A_STATS]) {
+		struct nlattr *st[IKESEC_STAT_MAX + 1];
+		int i;
+
+		if (!nla_parse_nested(st, IKESEC_STAT_MAX, tb[IKESEC_A_STATS],
+				      NULL))
+			for (i = 1; i <= IKESEC_STAT_MAX; i++)
+				nl->stats[i] = st[i] ? nla_get_u64(st[i]) : 0;
+	}
+	if (tb[IKESEC_A_POLICY_COUNT])
+		nl->pol_count = nla_get_u32(tb[IKESEC_A_POLICY_COUNT]);
+	if (tb[IKESEC_A_POLICY]) {
+		struct nlattr *p[IKESEC_POL_A_MAX + 1];
+
+		if (gh->cmd == IKESEC_CMD_POLICY_GET)
+			nl->pol_count++;
+		if (!nla_parse_nested(p, IKESEC_POL_A_MAX, tb[IKESEC_A_POLICY],
+				      NULL) && p[IKESEC_POL_A_ID]) {
+			nl->pol_id = nla_get_u32(p[IKESEC_POL_A_ID]);
+			if (p[IKESEC_POL_A_HITS])
+				nl->pol_hits = nla_get_u64(p[IKESEC_POL_A_HITS]);
+		}
+	}
+	if (tb[IKESEC_A_SA] &&
+	    nla_len(tb[IKESEC_A_SA]) <= (int)sizeof(nl->sa)) {
+		struct nlattr *a[IKESEC_SA_A_MAX + 1];
+
+		nl->sa_len = nla_len(tb[IKESEC_A_SA]);
+		memcpy(nl->sa, nla_data(tb[IKESEC_A_SA]), nl->sa_len);
+		if (!nla_parse_nested(a, IKESEC_SA_A_MAX, tb[IKESEC_A_SA],
+				      NULL) && a[IKESEC_SA_A_SPI])
+			nl->spi = nla_get_u32(a[IKESEC_SA_A_SPI]);
+	}
 	return NL_OK;
 }
 
@@ -88,6 +138,8 @@ static inline int ik_open(struct ik_nl *nl)
 	nl_socket_modify_err_cb(nl->sk, NL_CB_CUSTOM, ik_err_cb, nl);
 	nl_socket_modify_cb(nl->sk, NL_CB_ACK, NL_CB_CUSTOM, ik_ack_cb, nl);
 	nl_socket_modify_cb(nl->sk, NL_CB_VALID, NL_CB_CUSTOM, ik_valid_cb, nl);
+	nl_socket_modify_cb(nl->sk, NL_CB_FINISH, NL_CB_CUSTOM, ik_finish_cb,
+			    nl);
 	return 0;
 }
 
@@ -113,12 +165,18 @@ static inline int ik_send(struct ik_nl *nl, struct nl_msg *msg)
 	int ret;
 
 	nl->err = 0;
+	nl->done = 0;
 	nl->extack[0] = '\0';
 	ret = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
 	if (ret < 0)
 		return -EIO;
-	nl_recvmsgs_default(nl->sk);
+	/* A doit's reply and its ack are two reads: read up to the ack, so
+	 * the next request does not find this one's.
+	 */
+	while (!nl->done)
+		if (nl_recvmsgs_default(nl->sk) < 0 && !nl->done)
+			return -EIO;
 	return -nl->err;
 }
 
@@ -126,6 +184,19 @@ static inline int ik_get_info(struct ik_nl *nl)
 {
 	nl->sa_count = 0;
 	return ik_send(nl, ik_msg(nl, IKESEC_CMD_GET_INFO, NLM_F_ACK));
+}
+
+static inline int ik_count_policies(struct ik_nl *nl)
+{
+	nl->pol_count = 0;
+	return ik_send(nl, ik_msg(nl, IKESEC_CMD_POLICY_GET, NLM_F_DUMP));
+}
+
+/* The attributes of the last SA nest received; 0 or -EINVAL. */
+static inline int ik_sa_attrs(struct ik_nl *nl, struct nlattr **tb)
+{
+	return nla_parse(tb, IKESEC_SA_A_MAX, (struct nlattr *)nl->sa,
+			 nl->sa_len, NULL) ? -EINVAL : 0;
 }
 
 static inline int ik_count_sas(struct ik_nl *nl)

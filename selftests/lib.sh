@@ -36,12 +36,14 @@ require_cmd() {
 	for c in "$@"; do command -v "$c" >/dev/null || skip "$c not installed"; done
 }
 
+ikesec_insmod() { "$IKESEC_TOP/selftests/insmod.sh" "$IKESEC_KO"; }
+
 # Load ikesec unless loaded; skip when this kernel cannot load modules.
 require_module() {
 	[ -d /sys/module/ikesec ] && return 0
 	[ -e /proc/modules ] || skip "kernel without module support (use make check: it runs a VM)"
 	[ -f "$IKESEC_KO" ] || skip "$IKESEC_KO not built"
-	insmod "$IKESEC_KO" || { echo "# insmod $IKESEC_KO failed"; exit $ksft_fail; }
+	ikesec_insmod || { echo "# loading $IKESEC_KO failed"; exit $ksft_fail; }
 }
 
 # Kernel log lines that mean a bug, since a marker written by dmesg_mark.

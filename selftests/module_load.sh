@@ -19,7 +19,7 @@ mark=ml-$$
 cleanup() {
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
-	[ -d /sys/module/ikesec ] || insmod "$IKESEC_KO" 2>/dev/null
+	[ -d /sys/module/ikesec ] || ikesec_insmod 2>/dev/null
 }
 trap cleanup EXIT
 
@@ -45,7 +45,7 @@ ktap_check "SA added in two namespaces" \
 ktap_check "rmmod with live SAs" rmmod ikesec
 ktap_check "module gone after rmmod" test ! -d /sys/module/ikesec
 
-ktap_check "insmod again" insmod "$IKESEC_KO"
+ktap_check "insmod again" ikesec_insmod
 ktap_check "state did not survive the reload" \
 	test "$(sa_count "$NS_A")$(sa_count "$NS_B")" = 00
 
@@ -53,7 +53,7 @@ add_sa "$NS_A" 0x2000
 ip netns del "$NS_A"
 ok=1
 for i in 1 2 3; do
-	rmmod ikesec && insmod "$IKESEC_KO" || ok=0
+	rmmod ikesec && ikesec_insmod || ok=0
 done
 ktap_check "namespace deleted with live SA, then 3 reload cycles" test $ok = 1
 

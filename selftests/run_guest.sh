@@ -6,7 +6,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 if [ ! -d /sys/module/ikesec ]; then
-	insmod "$top/kmod/ikesec.ko" || exit 1
+	"$top/selftests/insmod.sh" || exit 1
 fi
 exec make -s -C "$top/selftests" run_tests T="${1:-}" \
 	KSFT_DIR="${KSFT_DIR:-$("$top/selftests/ksft.sh")}"

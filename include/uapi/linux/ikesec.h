@@ -15,6 +15,7 @@
  * reason, and the request changes nothing. Common errors:
  *   -EINVAL      malformed or inconsistent attributes
  *   -ENOENT      no such SA / policy
+ *   -ENOSPC      SPI_ALLOC: no free SPI in the range
  *   -EEXIST      SA with that identity (direction, SPI, peer) already exists
  *   -EOPNOTSUPP  algorithm or feature not supported by this kernel
  *   -EPERM       missing CAP_NET_ADMIN
@@ -34,9 +35,11 @@
  *                              -> IKESEC_A_SA { SPI }: an inbound SPI that no
  *                              inbound SA uses, reserved until an SA_NEW with
  *                              it or IKESEC_SPI_RESERVE_SECONDS pass
- * IKESEC_CMD_POLICY_NEW     IKESEC_A_POLICY { ... } -> IKESEC_A_POLICY { ID }
+ * IKESEC_CMD_POLICY_NEW     IKESEC_A_POLICY { ... } -> IKESEC_A_POLICY { ID,
+ *                              ... }: the policy as stored
  * IKESEC_CMD_POLICY_DEL     IKESEC_A_POLICY { ID }
- * IKESEC_CMD_POLICY_GET     dumpit: all policies, one message each
+ * IKESEC_CMD_POLICY_GET     doit: IKESEC_A_POLICY { ID } -> one policy
+ *                           dumpit: all policies, one message each
  * IKESEC_CMD_POLICY_FLUSH   (nothing)
  *
  * Events, multicast on group IKESEC_MCGRP_EVENTS:
@@ -49,14 +52,55 @@
  *                              removed, absent for a soft expiry
  * IKESEC_CMD_MAPPING        IKESEC_A_SA { identity, PEER_IPV4/6,
  *                              ENCAP_DPORT }: a NAT-T SA saw authenticated
- *                              packets from a new peer address or port
+ *                              packets from a new peer address or port;
+ *                              at most one per SA per second
+ *
+ * In ACQUIRE, IKESEC_A_SELECTOR is the packet itself: host prefixes, its
+ * protocol, and single-port ranges (ICMP: type and code). Events are sent
+ * in the network namespace of the SA or policy.
  *
  * SA identity: IKESEC_SA_A_DIR, IKESEC_SA_A_SPI, and for outbound SAs the
  * peer address (IKESEC_SA_A_PEER_IPV4 or _IPV6). Inbound SPIs are unique per
  * netns; that is what makes the inbound lookup a single hash probe.
  *
+ * SA_NEW: DIR, SPI, MODE, LOCAL_IPV4/6 and PEER_IPV4/6 (one family), ENC_ALG
+ * and ENC_KEY are required; SELECTOR is optional (absent: any traffic).
+ * An inbound SA_NEW consumes the SPI_ALLOC reservation of its SPI.
+ *
+ * SA_SET: the identity, then any of LIFETIME_SOFT, LIFETIME_HARD (replace
+ * the limits; usage so far counts against the new ones, and a new soft
+ * limit is reported again), ENCAP_SPORT, ENCAP_DPORT (both needed if the SA
+ * had no UDP encapsulation), NEW_PEER_IPV4/6 (same family as the SA; for an
+ * outbound SA this changes its identity: -EEXIST if taken). Any other SA
+ * attribute is refused (-EINVAL): keys and algorithms never change, a new
+ * SA is added instead. An SA past its hard lifetime is -ENOENT.
+ *
+ * SPI_ALLOC: SPI_MIN defaults to 256, SPI_MAX to 0xffffffff; a random free
+ * SPI of the range is returned, -ENOSPC when the range has none.
+ *
+ * Lifetimes: soft and hard, each bytes (inner), packets and seconds since
+ * the SA was added; 0 is unlimited. Reaching a soft limit sends one EXPIRE;
+ * reaching a hard limit sends EXPIRE with EXPIRE_HARD and removes the SA.
+ * SA replies carry CURLIFE (bytes, packets, seconds so far).
+ *
+ * Policies (POLICY_NEW): DIR and ACTION required; PRIORITY defaults to 0;
+ * SELECTOR absent matches every packet. PROTECT needs TEMPLATE with MODE;
+ * BYPASS and DISCARD refuse one. Tunnel mode templates need both
+ * LOCAL_IPV4/6 and PEER_IPV4/6, transport mode templates take neither.
+ * ID is assigned by the kernel and refused in POLICY_NEW. Lookup: the
+ * lowest PRIORITY wins; on a tie the more specific selector (longer
+ * prefixes, then a PROTO, then narrowed ports), then the older policy.
+ * Replies carry HITS, the packets that matched.
+ *
+ * Selectors: SRC and DST addresses are IPv4 or IPv6, one family for both;
+ * an address without PREFIXLEN is a host (/32, /128), a PREFIXLEN needs its
+ * address, host bits beyond the prefix are cleared. Port ranges: MIN
+ * defaults to 0, MAX to MIN if MIN is given, else 65535; ports need PROTO.
+ * For ICMP and ICMPv6 (as XFRM) the SPORT range is the type and the DPORT
+ * range the code, each <= 255.
+ *
  * Dumps: one message per object; a dump interrupted by a change is flagged
- * NLM_F_DUMP_INTR and should be retried.
+ * NLM_F_DUMP_INTR and should be retried. Policies are dumped by rising ID.
  *
  * Integers are host byte order unless named _BE; addresses are network order.
  */
@@ -176,6 +220,8 @@ enum ikesec_sa_attr {
 					 * packets are checked against it) */
 	IKESEC_SA_A_STATS,		/* nest, enum ikesec_sa_stat, reply only */
 	IKESEC_SA_A_PAD,
+	IKESEC_SA_A_NEW_PEER_IPV4,	/* 4 bytes, SA_SET only: move the peer */
+	IKESEC_SA_A_NEW_PEER_IPV6,	/* 16 bytes, SA_SET only */
 
 	__IKESEC_SA_A_MAX,
 	IKESEC_SA_A_MAX = __IKESEC_SA_A_MAX - 1

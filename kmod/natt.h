@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ESP in UDP (RFC 3948): the receiving sockets. */
+#ifndef _IKESEC_NATT_H
+#define _IKESEC_NATT_H
+
+#include "netns.h"
+
+struct netlink_ext_ack;
+
+void ikesec_natt_init(struct ikesec_net *in);
+void ikesec_natt_uninit(struct ikesec_net *in);
+
+/* Process context, under in->lock: make sure UDP port (host order) of this
+ * family receives ESP in UDP in this namespace. Sockets stay until the
+ * namespace goes.
+ */
+int ikesec_natt_listen(struct ikesec_net *in, u16 port, u8 family,
+		       struct netlink_ext_ack *extack);
+
+#endif
