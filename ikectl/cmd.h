@@ -28,6 +28,16 @@ extern const char policy_notes[];
 int cmd_stats(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
+/* cmd_daemon.c: requests to ikedaemon over daemon_socket (-s). */
+extern const char *daemon_socket;
+extern const struct command show_commands[];
+int cmd_up(int argc, char **argv);
+int cmd_down(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_reload(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_last_error(int argc, char **argv);
+
 /* "ikectl: <op>: <message>", a pointer to help; returns IK_EXIT_USAGE. */
 int usage_error(const char *op, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../ikedaemon/ctlproto.h"
 #include "cmd.h"
 #include "print.h"
 
@@ -22,6 +23,20 @@ static const struct command commands[] = {
 	  .description = "manage security policies (the SPD)" },
 	{ .name = "stats", .handler = cmd_stats,
 	  .description = "print the counters of this network namespace" },
+	{ .name = "up", .handler = cmd_up, .syntax = "NAME",
+	  .description = "ikedaemon: initiate connection NAME" },
+	{ .name = "down", .handler = cmd_down, .syntax = "NAME",
+	  .description = "ikedaemon: close connection NAME's SAs" },
+	{ .name = "status", .handler = cmd_status, .syntax = "[NAME]",
+	  .description = "ikedaemon: the IKE and CHILD SAs, or NAME's" },
+	{ .name = "show", .sub = show_commands,
+	  .description = "ikedaemon: the loaded configuration" },
+	{ .name = "reload", .handler = cmd_reload,
+	  .description = "ikedaemon: re-read the configuration" },
+	{ .name = "log", .handler = cmd_log, .syntax = "LEVEL",
+	  .description = "ikedaemon: set the log level (debug, info, ... or 0..7)" },
+	{ .name = "last-error", .handler = cmd_last_error, .syntax = "NAME",
+	  .description = "ikedaemon: why NAME last failed" },
 	{ .name = "version", .handler = cmd_version,
 	  .description = "print the versions of ikectl and of the module's netlink interface" },
 	{ .name = "help", .handler = cmd_help,
@@ -33,6 +48,8 @@ static const char global_usage[] =
 	"Usage: ikectl [-j|--json] COMMAND [ARGUMENTS]\n"
 	"\n"
 	"  -j, --json   print `show' and `stats' output as JSON\n"
+	"  -s, --socket PATH  ikedaemon's control socket (default\n"
+	"               " CTL_SOCK_PATH ")\n"
 	"  -h, --help   print this help\n";
 
 int usage_error(const char *op, const char *fmt, ...)
@@ -152,15 +169,19 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "socket", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int opt;
 
 	/* "+": options end at the command, whose own words may start with -. */
-	while ((opt = getopt_long(argc, argv, "+jh", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jhs:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			pr_json = true;
+			break;
+		case 's':
+			daemon_socket = optarg;
 			break;
 		case 'h':
 			print_usage(stdout, "", commands, NULL, false);
