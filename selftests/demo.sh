@@ -18,7 +18,7 @@ set -e
 ikectl=$top/ikectl/ikectl
 [ -d /sys/module/ikesec ] || "$top/selftests/insmod.sh"
 L=ikesec-demo-left R=ikesec-demo-right
-cleanup() { ip netns del $L 2>/dev/null; ip netns del $R 2>/dev/null; true; }
+cleanup() { ip netns del $L 2>/dev/null || true; ip netns del $R 2>/dev/null || true; }
 trap cleanup EXIT
 cleanup
 ip netns add $L
