@@ -65,6 +65,10 @@ static const struct attr_desc sa_attrs[IKESEC_SA_A_MAX + 1] = {
 	NEST(IKESEC_SA_A_SELECTOR, "sel", sel_space),
 	ATTR(IKESEC_SA_A_STATS, NULL),
 	ATTR(IKESEC_SA_A_PAD, NULL),
+	ATTR(IKESEC_SA_A_NEW_PEER_IPV4, "new peer"),
+	ATTR(IKESEC_SA_A_NEW_PEER_IPV6, "new peer"),
+	ATTR(IKESEC_SA_A_ENC_KEY_BITS, NULL),
+	ATTR(IKESEC_SA_A_AUTH_KEY_BITS, NULL),
 };
 
 static const struct attr_space sa_space = { IKESEC_SA_A_MAX, sa_attrs };

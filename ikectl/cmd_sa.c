@@ -358,19 +358,25 @@ static void print_algs(const struct ik_attr *const *tb)
 {
 	unsigned int enc = ik_attr_u16(tb[IKESEC_SA_A_ENC_ALG]);
 	unsigned int auth = ik_attr_u16(tb[IKESEC_SA_A_AUTH_ALG]);
+	unsigned int ebits = ik_attr_u16(tb[IKESEC_SA_A_ENC_KEY_BITS]);
+	unsigned int abits = ik_attr_u16(tb[IKESEC_SA_A_AUTH_KEY_BITS]);
 
-	/* The kernel does not report key lengths: only fixed ones show. */
+	/* Modules before ENC_KEY_BITS: only fixed key sizes are known. */
+	if (!ebits)
+		ebits = enc_key_bits(enc);
+	if (!abits)
+		abits = auth_key_bits(auth);
 	pr_obj_open("enc");
 	pr_enum("alg", "\n\tenc %s", enc_name(enc), enc);
-	if (enc_key_bits(enc))
-		pr_uint("key-bits", " (%llu-bit key)", enc_key_bits(enc));
+	if (ebits)
+		pr_uint("key-bits", " (%llu-bit key)", ebits);
 	pr_obj_close();
 	if (!auth)
 		return;
 	pr_obj_open("auth");
 	pr_enum("alg", " auth %s", auth_name(auth), auth);
-	if (auth_key_bits(auth))
-		pr_uint("key-bits", " (%llu-bit key)", auth_key_bits(auth));
+	if (abits)
+		pr_uint("key-bits", " (%llu-bit key)", abits);
 	pr_obj_close();
 }
 

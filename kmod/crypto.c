@@ -121,6 +121,9 @@ int ikesec_crypto_init(struct ikesec_crypto *c, u16 enc_alg, const u8 *key,
 		       struct netlink_ext_ack *extack)
 {
 	unsigned int icvlen = 16, bloblen = 0;
+	/* Salt excluded: what users call the key size. */
+	unsigned int enc_key_bits = enc_alg == IKESEC_ENC_AES_CBC ?
+				    keylen * 8 : (keylen - 4) * 8;
 	const char *name;
 	u8 *blob = NULL;
 	int err;
@@ -167,6 +170,8 @@ int ikesec_crypto_init(struct ikesec_crypto *c, u16 enc_alg, const u8 *key,
 	}
 
 	c->enc_alg = enc_alg;
+	c->enc_key_bits = enc_key_bits;
+	c->auth_key_bits = akeylen * 8;
 	c->auth_alg = auth_alg;
 	c->icvlen = icvlen;
 	c->ivlen = crypto_aead_ivsize(c->aead);

@@ -13,6 +13,8 @@ struct ikesec_crypto {
 	struct crypto_aead *aead;
 	u16 enc_alg;
 	u16 auth_alg;
+	u16 enc_key_bits;	/* reported to userspace, salt excluded */
+	u16 auth_key_bits;
 	u8 ivlen;	/* explicit IV carried in each packet */
 	u8 icvlen;	/* integrity check value after the trailer */
 	u8 blocksize;	/* payload alignment (RFC 4303 2.4), >= 4 */

@@ -72,6 +72,8 @@ static const struct nla_policy sa_policy[IKESEC_SA_A_MAX + 1] = {
 	[IKESEC_SA_A_STATS] = { .type = NLA_REJECT },
 	[IKESEC_SA_A_NEW_PEER_IPV4] = NLA_POLICY_EXACT_LEN(4),
 	[IKESEC_SA_A_NEW_PEER_IPV6] = NLA_POLICY_EXACT_LEN(16),
+	[IKESEC_SA_A_ENC_KEY_BITS] = { .type = NLA_REJECT },
+	[IKESEC_SA_A_AUTH_KEY_BITS] = { .type = NLA_REJECT },
 };
 
 static const struct nla_policy tmpl_policy[IKESEC_TMPL_A_MAX + 1] = {
@@ -571,6 +573,9 @@ int ikesec_nl_put_sa(struct sk_buff *skb, struct ikesec_sa *sa)
 		     sa->family, &sa->peer) ||
 	    nla_put_u16(skb, IKESEC_SA_A_ENC_ALG, sa->crypto.enc_alg) ||
 	    nla_put_u16(skb, IKESEC_SA_A_AUTH_ALG, sa->crypto.auth_alg) ||
+	    nla_put_u16(skb, IKESEC_SA_A_ENC_KEY_BITS, sa->crypto.enc_key_bits) ||
+	    nla_put_u16(skb, IKESEC_SA_A_AUTH_KEY_BITS,
+			sa->crypto.auth_key_bits) ||
 	    nla_put_u32(skb, IKESEC_SA_A_FLAGS, sa->flags) ||
 	    nla_put_u32(skb, IKESEC_SA_A_REPLAY_WINDOW, sa->replay_window) ||
 	    nla_put_u64_64bit(skb, IKESEC_SA_A_SEQ, READ_ONCE(sa->seq),

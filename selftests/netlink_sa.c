@@ -182,6 +182,47 @@ TEST_F(sa, sa_set_lifetimes_and_encap)
 			    "\xc6\x33\x64\x07", 4));
 }
 
+/* Keys are write-only, but their size is reported (salt excluded). */
+TEST_F(sa, key_size_reported_never_the_key)
+{
+	struct nlattr *tb[IKESEC_SA_A_MAX + 1], *nest;
+	struct nl_msg *msg;
+
+	ASSERT_EQ(0, ik_send(&self->nl, ik_sa_msg(&self->nl, IKESEC_CMD_SA_NEW,
+						  0x4100, 36)));
+	msg = sa_begin(&self->nl, IKESEC_CMD_SA_GET, 0x4100, &nest);
+	ASSERT_EQ(0, sa_end(&self->nl, msg, nest));
+	ASSERT_EQ(0, ik_sa_attrs(&self->nl, tb));
+	ASSERT_NE(NULL, tb[IKESEC_SA_A_ENC_KEY_BITS]);
+	EXPECT_EQ(256, nla_get_u16(tb[IKESEC_SA_A_ENC_KEY_BITS]));
+	EXPECT_EQ(0, nla_get_u16(tb[IKESEC_SA_A_AUTH_KEY_BITS]));
+	EXPECT_EQ(NULL, tb[IKESEC_SA_A_ENC_KEY]);
+	EXPECT_EQ(NULL, tb[IKESEC_SA_A_AUTH_KEY]);
+}
+
+/* authenc() takes one key blob: the sizes must still be the user's. */
+TEST_F(sa, cbc_key_sizes_reported)
+{
+	static const uint8_t key[32], akey[32];
+	struct nlattr *tb[IKESEC_SA_A_MAX + 1], *nest;
+	struct nl_msg *msg;
+
+	msg = sa_begin(&self->nl, IKESEC_CMD_SA_NEW, 0x4200, &nest);
+	nla_put_u8(msg, IKESEC_SA_A_MODE, IKESEC_MODE_TUNNEL);
+	nla_put(msg, IKESEC_SA_A_LOCAL_IPV4, 4, "\xc0\x00\x02\x01");
+	nla_put(msg, IKESEC_SA_A_PEER_IPV4, 4, "\xc0\x00\x02\x02");
+	nla_put_u16(msg, IKESEC_SA_A_ENC_ALG, IKESEC_ENC_AES_CBC);
+	nla_put(msg, IKESEC_SA_A_ENC_KEY, 16, key);
+	nla_put_u16(msg, IKESEC_SA_A_AUTH_ALG, IKESEC_AUTH_HMAC_SHA256_128);
+	nla_put(msg, IKESEC_SA_A_AUTH_KEY, 32, akey);
+	ASSERT_EQ(0, sa_end(&self->nl, msg, nest));
+	msg = sa_begin(&self->nl, IKESEC_CMD_SA_GET, 0x4200, &nest);
+	ASSERT_EQ(0, sa_end(&self->nl, msg, nest));
+	ASSERT_EQ(0, ik_sa_attrs(&self->nl, tb));
+	EXPECT_EQ(128, nla_get_u16(tb[IKESEC_SA_A_ENC_KEY_BITS]));
+	EXPECT_EQ(256, nla_get_u16(tb[IKESEC_SA_A_AUTH_KEY_BITS]));
+}
+
 TEST_F(sa, sa_set_refusals)
 {
 	struct nlattr *tb[IKESEC_SA_A_MAX + 1], *nest;

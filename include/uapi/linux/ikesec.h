@@ -222,6 +222,9 @@ enum ikesec_sa_attr {
 	IKESEC_SA_A_PAD,
 	IKESEC_SA_A_NEW_PEER_IPV4,	/* 4 bytes, SA_SET only: move the peer */
 	IKESEC_SA_A_NEW_PEER_IPV6,	/* 16 bytes, SA_SET only */
+	IKESEC_SA_A_ENC_KEY_BITS,	/* u16, reply only: cipher key size in
+					 * bits, salt excluded */
+	IKESEC_SA_A_AUTH_KEY_BITS,	/* u16, reply only: 0 for AEADs */
 
 	__IKESEC_SA_A_MAX,
 	IKESEC_SA_A_MAX = __IKESEC_SA_A_MAX - 1
