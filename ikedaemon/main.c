@@ -1,34 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0
-/* ikedaemon: the IKEv2 (RFC 7296) daemon of ikesec. The protocol engine is
- * being built (see the README's status section); today this binary parses
- * its options and reports that clearly instead of pretending to run.
+/*
+ * ikedaemon: the IKEv2 (RFC 7296) daemon of ikesec. One thread, one poll()
+ * loop: IKE sockets (net.c), the module's events (kernel.c), the control
+ * socket (control.c) and timers (timer.c).
  */
+#include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syslog.h>
 
+#include "config.h"
+#include "control.h"
+#include "engine.h"
+#include "ike_sa.h"
+#include "ikev2.h"
+#include "kernel.h"
 #include "log.h"
+#include "net.h"
+#include "timer.h"
 
 #define IKEDAEMON_CONF	"/etc/ikesec/swanctl.conf"
+#define MAIN_MAX_FDS	(NET_MAX_FDS + 2)
+
+static volatile sig_atomic_t quit;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ikedaemon [-dnv] [-f file]\n"
-		"  -d       stay in the foreground, log to stderr\n"
-		"  -f file  configuration (default " IKEDAEMON_CONF ")\n"
-		"  -n       check the configuration and exit\n"
-		"  -v       verbose (debug) logging\n");
+		"usage: ikedaemon [-dnv] [-f file] [-s socket]\n"
+		"  -d         stay in the foreground, log to stderr\n"
+		"  -f file    configuration (default " IKEDAEMON_CONF ")\n"
+		"  -n         check the configuration and exit\n"
+		"  -s socket  control socket (default /run/ikesec/ikedaemon.sock)\n"
+		"  -v         verbose (debug) logging\n");
 	exit(2);
+}
+
+static void loop(void)
+{
+	struct pollfd pfd[MAIN_MAX_FDS];
+	int i, n, nnet, kfd, cfd;
+
+	while (!quit) {
+		nnet = net_pollfds(pfd, NET_MAX_FDS);
+		n = nnet;
+		kfd = kernel_event_fd();
+		if (kfd >= 0) {
+			pfd[n].fd = kfd;
+			pfd[n].events = POLLIN;
+			pfd[n++].revents = 0;
+		}
+		cfd = control_fd();
+		if (cfd >= 0) {
+			pfd[n].fd = cfd;
+			pfd[n].events = POLLIN;
+			pfd[n++].revents = 0;
+		}
+		if (poll(pfd, (nfds_t)n, timer_next()) < 0) {
+			if (errno != EINTR)
+				fatalx("poll: %s", strerror(errno));
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLERR)))
+				continue;
+			if (i < nnet)
+				net_dispatch(pfd[i].fd);
+			else if (pfd[i].fd == kfd)
+				kernel_event_dispatch();
+			else if (pfd[i].fd == cfd)
+				control_handle();
+			ike_sa_reap();
+		}
+		timer_run();
+		ike_sa_reap();
+	}
 }
 
 int main(int argc, char **argv)
 {
-	const char *conf = IKEDAEMON_CONF;
-	int ch, foreground = 0, level = LOG_INFO;
+	const char *conf = IKEDAEMON_CONF, *sock = NULL;
+	int ch, foreground = 0, check = 0, level = LOG_INFO;
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct config *cfg;
+	char err[512];
 
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	while ((ch = getopt(argc, argv, "df:ns:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
@@ -37,7 +104,10 @@ int main(int argc, char **argv)
 			conf = optarg;
 			break;
 		case 'n':
-			foreground = 1;
+			check = 1;
+			break;
+		case 's':
+			sock = optarg;
 			break;
 		case 'v':
 			level = LOG_DEBUG;
@@ -48,8 +118,39 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	if (check)
+		return config_check_main(conf);
 
 	log_init(foreground, level);
-	fatalx("IKEv2 engine not implemented yet; cannot use %s "
-	       "(manual keying works: see ikectl sa add)", conf);
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		fatalx("out of memory");
+	if (config_load(conf, cfg, err, sizeof(err)))
+		fatalx("%s", err);
+	engine_set_config(cfg, conf);
+	log_info(LOG_CFG, "loaded %s: %d connections, %d secrets", conf,
+		 cfg->n_conns, cfg->n_secrets);
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (kernel_init())
+		log_warnx(LOG_KNL, "continuing without the ikesec module: "
+			  "CHILD SAs cannot be installed");
+	if (net_init(IKEV2_PORT, IKEV2_NATT_PORT))
+		fatalx("cannot listen for IKE");
+	if (control_init(sock))
+		fatalx("cannot open the control socket");
+	log_info(LOG_DMN, "ikedaemon started");
+
+	engine_start();
+	loop();
+
+	log_info(LOG_DMN, "shutting down");
+	engine_shutdown();
+	control_close();
+	net_close();
+	kernel_close();
+	return 0;
 }

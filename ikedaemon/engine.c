@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The engine's answers to ikectl (control.h): up, down, status, reload,
+ * last error. Each runs inside one event of the main loop and never
+ * waits for the network: `up' starts an exchange and returns.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "control.h"
+#include "engine.h"
+#include "ike_sa.h"
+#include "ikev2_exch.h"
+#include "log.h"
+#include "net.h"
+#include "trap.h"
+
+#define ENGINE_ERR_MAX	512
+
+struct last_error {
+	struct last_error *next;
+	char conn[CFG_NAME_MAX];
+	char text[ENGINE_ERR_MAX];
+};
+
+static struct config *cur;
+static const char *cur_path;
+static struct config *retired[16];	/* old configs SAs may point into */
+static int n_retired;
+static struct last_error *errors;
+
+void engine_set_config(struct config *cfg, const char *path)
+{
+	cur = cfg;
+	cur_path = path;
+	ike_sa_set_config(cfg);
+}
+
+void engine_note_error(const char *conn, const char *text)
+{
+	struct last_error *e;
+
+	for (e = errors; e; e = e->next)
+		if (!strcmp(e->conn, conn))
+			break;
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return;
+		snprintf(e->conn, sizeof(e->conn), "%s", conn);
+		e->next = errors;
+		errors = e;
+	}
+	snprintf(e->text, sizeof(e->text), "%s", text);
+}
+
+void engine_start(void)
+{
+	int i, j;
+
+	trap_install_all(cur);
+	for (i = 0; cur && i < cur->n_conns; i++)
+		for (j = 0; j < cur->conns[i].n_children; j++)
+			if (cur->conns[i].children[j].start_action ==
+			    CFG_START_START) {
+				ike_sa_initiate(&cur->conns[i],
+						&cur->conns[i].children[j]);
+				break;
+			}
+}
+
+void engine_shutdown(void)
+{
+	struct ike_sa *sa;
+
+	for (sa = ike_sa_first(); sa; sa = sa->sa_next)
+		if (sa->sa_state == IKE_S_ESTABLISHED)
+			ikev2_info_delete(sa);
+	ike_sa_destroy_all();
+	trap_remove_all();
+	while (n_retired) {
+		config_free(retired[--n_retired]);
+		free(retired[n_retired]);
+	}
+	if (cur) {
+		config_free(cur);
+		free(cur);
+		cur = NULL;
+	}
+	while (errors) {
+		struct last_error *e = errors;
+
+		errors = e->next;
+		free(e);
+	}
+}
+
+int engine_up(const char *conn, struct control_reply *r)
+{
+	const struct cfg_conn *c = cur ? config_find_conn(cur, conn) : NULL;
+
+	if (!c) {
+		control_printf(r, "no connection `%s'\n", conn);
+		return -1;
+	}
+	if (ike_sa_initiate(c, NULL)) {
+		control_printf(r, "%s: cannot initiate (see the log)\n", conn);
+		return -1;
+	}
+	control_printf(r, "%s: initiating\n", conn);
+	return 0;
+}
+
+int engine_down(const char *conn, struct control_reply *r)
+{
+	struct ike_sa *sa;
+	int n = 0;
+
+	for (sa = ike_sa_first(); sa; sa = sa->sa_next)
+		if (sa->sa_state != IKE_S_DEAD && sa->sa_conn &&
+		    !strcmp(sa->sa_conn->name, conn)) {
+			ikev2_info_delete(sa);
+			n++;
+		}
+	if (!n) {
+		control_printf(r, "%s: no IKE SA\n", conn);
+		return -1;
+	}
+	control_printf(r, "%s: deleting %d IKE SA%s\n", conn, n,
+		       n == 1 ? "" : "s");
+	return 0;
+}
+
+static const char *state_name(enum ike_state s)
+{
+	static const char *const names[] = {
+		[IKE_S_INIT_SENT] = "CONNECTING", [IKE_S_INIT_DONE] =
+		"CONNECTING", [IKE_S_AUTH_SENT] = "CONNECTING",
+		[IKE_S_ESTABLISHED] = "ESTABLISHED",
+		[IKE_S_DELETING] = "DELETING", [IKE_S_DEAD] = "DELETED",
+	};
+
+	return names[s];
+}
+
+int engine_status(const char *conn, struct control_reply *r)
+{
+	char a[64], b[64], l[300], p[300], ts[640], alg[256];
+	struct ike_sa *sa;
+
+	for (sa = ike_sa_first(); sa; sa = sa->sa_next) {
+		const struct child_sa *cs = &sa->sa_child;
+
+		if (sa->sa_state == IKE_S_DEAD ||
+		    (conn && sa->sa_conn && strcmp(sa->sa_conn->name, conn)))
+			continue;
+		net_addr_str(&sa->sa_local, a, sizeof(a));
+		net_addr_str(&sa->sa_peer, b, sizeof(b));
+		ike_id_str(&sa->sa_id_l, l, sizeof(l));
+		ike_id_str(&sa->sa_id_r, p, sizeof(p));
+		control_printf(r, "%s: %s, %s[%s]...%s[%s]\n",
+			       ike_sa_name(sa), state_name(sa->sa_state), a, l,
+			       b, p);
+		control_printf(r, "  %s SPIs: %016llx_i%s %016llx_r%s\n",
+			       sa->sa_initiator ? "initiator" : "responder",
+			       (unsigned long long)get64(sa->sa_spi_i),
+			       sa->sa_initiator ? "*" : "",
+			       (unsigned long long)get64(sa->sa_spi_r),
+			       sa->sa_initiator ? "" : "*");
+		if (sa->sa_keyed) {
+			proposal_format_sel(&sa->sa_sel, alg, sizeof(alg));
+			control_printf(r, "  IKE proposal: %s\n", alg);
+		}
+		if (!cs->cs_installed)
+			continue;
+		proposal_format_sel(&cs->cs_sel, alg, sizeof(alg));
+		ts_format_list(cs->cs_ts_l, cs->cs_n_ts_l, l, sizeof(l));
+		ts_format_list(cs->cs_ts_r, cs->cs_n_ts_r, p, sizeof(p));
+		snprintf(ts, sizeof(ts), "%s === %s", l, p);
+		control_printf(r, "  %s: INSTALLED, %s, reqid %u, ESP SPIs: "
+			       "%08x_i %08x_o\n", cs->cs_cfg ? cs->cs_cfg->name :
+			       "?", cs->cs_transport ? "TRANSPORT" : "TUNNEL",
+			       cs->cs_reqid, cs->cs_spi_in, cs->cs_spi_out);
+		control_printf(r, "    %s\n    %s\n", alg, ts);
+	}
+	return 0;
+}
+
+int engine_show_conns(struct control_reply *r)
+{
+	if (cur)
+		control_show_conns(cur, r);
+	return 0;
+}
+
+int engine_reload(struct control_reply *r)
+{
+	struct config *cfg = calloc(1, sizeof(*cfg));
+	char err[512];
+
+	if (!cfg || n_retired == (int)(sizeof(retired) / sizeof(retired[0])) ||
+	    !cur_path) {
+		free(cfg);
+		control_printf(r, "reload not possible now\n");
+		return -1;
+	}
+	if (config_load(cur_path, cfg, err, sizeof(err))) {
+		free(cfg);
+		control_printf(r, "%s\n", err);
+		return -1;
+	}
+	/* SAs keep pointing into the old configuration until they go */
+	retired[n_retired++] = cur;
+	engine_set_config(cfg, cur_path);
+	log_info(LOG_CFG, "configuration reloaded from %s: %d connections",
+		 cur_path, cfg->n_conns);
+	control_printf(r, "reloaded %s: %d connections\n", cur_path,
+		       cfg->n_conns);
+	return 0;
+}
+
+int engine_last_error(const char *conn, struct control_reply *r)
+{
+	struct last_error *e;
+
+	for (e = errors; e; e = e->next)
+		if (!strcmp(e->conn, conn)) {
+			control_printf(r, "%s\n", e->text);
+			return 0;
+		}
+	control_printf(r, "%s: no error recorded\n", conn);
+	return 0;
+}

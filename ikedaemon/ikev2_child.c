@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CHILD SA exchanges: the ESP SA pair negotiated inside IKE_AUTH (RFC 7296
+ * 1.2) and rekeyed with CREATE_CHILD_SA (1.3.3) either way, traffic
+ * selector narrowing (2.9). Refusals name the cause and both sides'
+ * values: proposals for NO_PROPOSAL_CHOSEN, selectors for TS_UNACCEPTABLE.
+ * Installation into the module is child_sa.c's.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "child_sa.h"
+#include "crypto.h"
+#include "dh.h"
+#include "ike_sa.h"
+#include "ikev2.h"
+#include "ikev2_exch.h"
+#include "ikev2_msg.h"
+#include "kernel.h"
+#include "log.h"
+#include "net.h"
+
+
+static void esp_props(const struct cfg_child *cc, uint32_t spi, bool pfs,
+		      struct prop *props, int *n)
+{
+	uint8_t s[4] = { spi >> 24, (spi >> 16) & 0xff, (spi >> 8) & 0xff,
+			 spi & 0xff };
+	int i, j, k;
+
+	for (i = 0; i < cc->n_esp_proposals; i++) {
+		proposal_from_cfg(&cc->esp_proposals[i], IKEV2_PROTO_ESP,
+				  (uint8_t)(i + 1), s, 4, &props[i]);
+		/* no DH in IKE_AUTH: PFS applies to rekeys only (1.2) */
+		for (j = k = 0; j < props[i].n_xf; j++)
+			if (pfs || props[i].xf[j].type != IKEV2_XF_DH)
+				props[i].xf[k++] = props[i].xf[j];
+		props[i].n_xf = k;
+	}
+	*n = cc->n_esp_proposals;
+}
+
+int ikev2_child_request(struct ike_sa *sa, struct pld_builder *pb)
+{
+	const struct cfg_child *cc = sa->sa_child_cfg;
+	struct child_sa *cs = &sa->sa_child;
+	struct prop props[CFG_MAX_PROPOSALS];
+	int n;
+
+	memset(cs, 0, sizeof(*cs));
+	cs->cs_cfg = cc;
+	cs->cs_transport = cc->mode == CFG_MODE_TRANSPORT;
+	if (kernel_spi_alloc(&cs->cs_spi_in)) {
+		/* negotiate anyway: the log says why nothing is installed */
+		do {
+			crypto_random(&cs->cs_spi_in, sizeof(cs->cs_spi_in));
+		} while (cs->cs_spi_in < 256);
+		log_warnx(LOG_KNL, "%s: no inbound SPI from ikesec for CHILD "
+			  "SA %s, using %08x (it cannot be installed)",
+			  ike_sa_name(sa), cc->name, cs->cs_spi_in);
+	}
+	esp_props(cc, cs->cs_spi_in, false, props, &n);
+	cs->cs_n_ts_l = ts_from_cfg(cc->local_ts, cc->n_local_ts,
+				    &sa->sa_local, cs->cs_ts_l, TS_MAX);
+	cs->cs_n_ts_r = ts_from_cfg(cc->remote_ts, cc->n_remote_ts,
+				    &sa->sa_peer, cs->cs_ts_r, TS_MAX);
+	if (cs->cs_transport)
+		pld_add_notify(pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
+			       NULL, 0);
+	pld_add_sa(pb, props, n);
+	pld_add_ts(pb, IKEV2_PLD_TSI, cs->cs_ts_l, cs->cs_n_ts_l);
+	pld_add_ts(pb, IKEV2_PLD_TSR, cs->cs_ts_r, cs->cs_n_ts_r);
+	return 0;
+}
+
+/* Responder: which child, by traffic selectors (first that fits). */
+static const struct cfg_child *pick_child(struct ike_sa *sa,
+					  const struct ts *tsi, int n_tsi,
+					  const struct ts *tsr, int n_tsr,
+					  struct child_sa *cs)
+{
+	const struct cfg_conn *c = sa->sa_conn;
+	struct ts cl[TS_MAX], cr[TS_MAX];
+	char pi[256], pr[256], l[256], r[256];
+	int i, nl, nr;
+
+	for (i = 0; i < c->n_children; i++) {
+		const struct cfg_child *cc = &c->children[i];
+
+		nl = ts_from_cfg(cc->local_ts, cc->n_local_ts, &sa->sa_local,
+				 cl, TS_MAX);
+		nr = ts_from_cfg(cc->remote_ts, cc->n_remote_ts, &sa->sa_peer,
+				 cr, TS_MAX);
+		cs->cs_n_ts_r = ts_narrow(tsi, n_tsi, cr, nr, cs->cs_ts_r,
+					  TS_MAX);
+		cs->cs_n_ts_l = ts_narrow(tsr, n_tsr, cl, nl, cs->cs_ts_l,
+					  TS_MAX);
+		if (cs->cs_n_ts_l && cs->cs_n_ts_r)
+			return cc;
+	}
+	ts_format_list(tsi, n_tsi, pi, sizeof(pi));
+	ts_format_list(tsr, n_tsr, pr, sizeof(pr));
+	for (i = 0; i < c->n_children && i < 1; i++) {
+		const struct cfg_child *cc = &c->children[i];
+
+		nl = ts_from_cfg(cc->local_ts, cc->n_local_ts, &sa->sa_local,
+				 cl, TS_MAX);
+		nr = ts_from_cfg(cc->remote_ts, cc->n_remote_ts, &sa->sa_peer,
+				 cr, TS_MAX);
+		ts_format_list(cl, nl, l, sizeof(l));
+		ts_format_list(cr, nr, r, sizeof(r));
+		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE: peer proposed TSi %s "
+			  "TSr %s; child %s allows remote %s local %s",
+			  ike_sa_name(sa), pi, pr, cc->name, r, l);
+	}
+	if (!c->n_children)
+		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE: peer proposed TSi %s "
+			  "TSr %s; connection %s has no children",
+			  ike_sa_name(sa), pi, pr, c->name);
+	return NULL;
+}
+
+static void put_spi_be(uint8_t *p, uint32_t spi)
+{
+	p[0] = spi >> 24;
+	p[1] = (spi >> 16) & 0xff;
+	p[2] = (spi >> 8) & 0xff;
+	p[3] = spi & 0xff;
+}
+
+static void refuse(struct pld_builder *pb, uint16_t type)
+{
+	pld_add_notify(pb, 0, NULL, 0, type, NULL, 0);
+}
+
+void ikev2_child_respond(struct ike_sa *sa, struct ikev2_msg *msg,
+			 struct pld_builder *pb)
+{
+	struct child_sa *cs = &sa->sa_child;
+	struct prop props[PROP_MAX], resp;
+	struct ts tsi[TS_MAX], tsr[TS_MAX];
+	const struct cfg_child *cc;
+	struct child_keys ck;
+	char why[1024];
+	struct notify n;
+	int np, ni, nr;
+
+	if (!msg->pl.sa.p || !msg->pl.tsi.p || !msg->pl.tsr.p) {
+		log_info(LOG_CHD, "%s: no CHILD SA requested",
+			 ike_sa_name(sa));
+		return;
+	}
+	memset(cs, 0, sizeof(*cs));
+	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
+	pld_ts(&msg->pl.tsi, tsi, TS_MAX, &ni);
+	pld_ts(&msg->pl.tsr, tsr, TS_MAX, &nr);
+	cc = pick_child(sa, tsi, ni, tsr, nr, cs);
+	if (!cc) {
+		refuse(pb, IKEV2_N_TS_UNACCEPTABLE);
+		return;
+	}
+	cs->cs_cfg = cc;
+	if (proposal_select(props, np, cc->esp_proposals, cc->n_esp_proposals,
+			    IKEV2_PROTO_ESP, true, &cs->cs_sel, why,
+			    sizeof(why))) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: NO_PROPOSAL_CHOSEN for CHILD SA %s: %s",
+			  ike_sa_name(sa), cc->name, why);
+		refuse(pb, IKEV2_N_NO_PROPOSAL_CHOSEN);
+		return;
+	}
+	if (cs->cs_sel.spi_size != 4) {
+		log_warnx(LOG_ENC, "%s: ESP proposal with SPI size %u",
+			  ike_sa_name(sa), cs->cs_sel.spi_size);
+		refuse(pb, IKEV2_N_NO_PROPOSAL_CHOSEN);
+		return;
+	}
+	cs->cs_spi_out = get32(cs->cs_sel.spi);
+	cs->cs_transport = cc->mode == CFG_MODE_TRANSPORT &&
+		pld_find_notify(&msg->pl, IKEV2_N_USE_TRANSPORT_MODE, &n);
+	ck = (struct child_keys){ sa->sa_ni, sa->sa_nr, NULL, sa->sa_ni_len,
+				  sa->sa_nr_len, 0, false };
+	if (kernel_spi_alloc(&cs->cs_spi_in) || child_sa_install(sa, cs, &ck,
+							      false)) {
+		log_warnx(LOG_KNL, "%s: CHILD SA %s not installed, refusing it",
+			  ike_sa_name(sa), cc->name);
+		refuse(pb, IKEV2_N_NO_PROPOSAL_CHOSEN);
+		return;
+	}
+	cs->cs_sel.spi[0] = cs->cs_spi_in >> 24;
+	cs->cs_sel.spi[1] = (cs->cs_spi_in >> 16) & 0xff;
+	cs->cs_sel.spi[2] = (cs->cs_spi_in >> 8) & 0xff;
+	cs->cs_sel.spi[3] = cs->cs_spi_in & 0xff;
+	proposal_from_sel(&cs->cs_sel, &resp);
+	if (cs->cs_transport)
+		pld_add_notify(pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
+			       NULL, 0);
+	pld_add_sa(pb, &resp, 1);
+	pld_add_ts(pb, IKEV2_PLD_TSI, cs->cs_ts_r, cs->cs_n_ts_r);
+	pld_add_ts(pb, IKEV2_PLD_TSR, cs->cs_ts_l, cs->cs_n_ts_l);
+}
+
+void ikev2_child_recv_auth(struct ike_sa *sa, struct ikev2_msg *msg)
+{
+	struct child_sa *cs = &sa->sa_child;
+	const struct cfg_child *cc = cs->cs_cfg;
+	struct prop props[PROP_MAX];
+	struct ts tsi[TS_MAX], tsr[TS_MAX], tmp[TS_MAX];
+	char why[1024], a[256], b[256];
+	struct notify n;
+	int np, ni, nr;
+
+	if (!cc)
+		return;
+	if (pld_find_error(&msg->pl, &n)) {
+		ts_format_list(cs->cs_ts_l, cs->cs_n_ts_l, a, sizeof(a));
+		ts_format_list(cs->cs_ts_r, cs->cs_n_ts_r, b, sizeof(b));
+		if (n.type == IKEV2_N_TS_UNACCEPTABLE)
+			ike_diag(sa, NULL, LOG_CHD, "%s: peer refused CHILD SA %s: "
+				  "TS_UNACCEPTABLE; we proposed TSi %s TSr %s",
+				  ike_sa_name(sa), cc->name, a, b);
+		else if (n.type == IKEV2_N_NO_PROPOSAL_CHOSEN)
+			ike_diag(sa, NULL, LOG_CHD, "%s: peer refused CHILD SA %s: "
+				  "NO_PROPOSAL_CHOSEN; we proposed %s",
+				  ike_sa_name(sa), cc->name,
+				  cc->n_esp_proposals ?
+				  cc->esp_proposals[0].text : "nothing");
+		else
+			ike_diag(sa, NULL, LOG_CHD, "%s: peer refused CHILD SA %s: %s "
+				  "(%u)", ike_sa_name(sa), cc->name,
+				  ikev2_notify_name(n.type), n.type);
+		return;
+	}
+	if (!msg->pl.sa.p || !msg->pl.tsi.p || !msg->pl.tsr.p) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: IKE_AUTH response without CHILD SA",
+			  ike_sa_name(sa));
+		return;
+	}
+	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
+	if (np != 1 || proposal_select(props, 1, cc->esp_proposals,
+				       cc->n_esp_proposals, IKEV2_PROTO_ESP,
+				       true, &cs->cs_sel, why, sizeof(why)) ||
+	    cs->cs_sel.spi_size != 4) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: peer selected an ESP proposal we did "
+			  "not offer: %s", ike_sa_name(sa),
+			  np == 1 ? why : "several proposals");
+		return;
+	}
+	pld_ts(&msg->pl.tsi, tsi, TS_MAX, &ni);
+	pld_ts(&msg->pl.tsr, tsr, TS_MAX, &nr);
+	/* the responder may only narrow what we proposed (2.9) */
+	if (ts_narrow(tsi, ni, cs->cs_ts_l, cs->cs_n_ts_l, tmp, TS_MAX) != ni ||
+	    ts_narrow(tsr, nr, cs->cs_ts_r, cs->cs_n_ts_r, tmp, TS_MAX) != nr ||
+	    !ni || !nr) {
+		ts_format_list(tsi, ni, a, sizeof(a));
+		ts_format_list(tsr, nr, b, sizeof(b));
+		ike_diag(sa, NULL, LOG_CHD, "%s: peer's selectors TSi %s TSr %s exceed "
+			  "what we proposed", ike_sa_name(sa), a, b);
+		return;
+	}
+	memcpy(cs->cs_ts_l, tsi, sizeof(tsi[0]) * ni);
+	cs->cs_n_ts_l = ni;
+	memcpy(cs->cs_ts_r, tsr, sizeof(tsr[0]) * nr);
+	cs->cs_n_ts_r = nr;
+	cs->cs_spi_out = get32(cs->cs_sel.spi);
+	if (cs->cs_transport &&
+	    !pld_find_notify(&msg->pl, IKEV2_N_USE_TRANSPORT_MODE, &n)) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: peer did not accept transport mode "
+			  "for %s", ike_sa_name(sa), cc->name);
+		return;
+	}
+	child_sa_install(sa, cs, &(struct child_keys){ sa->sa_ni, sa->sa_nr,
+		      NULL, sa->sa_ni_len, sa->sa_nr_len, 0, true }, false);
+}
+
+static void answer_notify(struct ike_sa *sa, struct ikev2_msg *msg,
+			  uint16_t type, const uint8_t *data, size_t len)
+{
+	struct pld_builder pb;
+	struct buf plds;
+
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	pld_add_notify(&pb, 0, NULL, 0, type, data, len);
+	ikev2_msg_respond(sa, msg, &plds, pb.first);
+	buf_free(&plds);
+}
+
+/* PFS of a rekey: g^ir into shared, our public value into pub. Answers
+ * the request itself when it fails.
+ */
+static int rekey_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
+		    uint8_t *shared, size_t *slen, uint8_t *pub)
+{
+	uint8_t grp[2] = { want >> 8, want & 0xff };
+	const uint8_t *ke;
+	const char *why;
+	struct dh *dh;
+	uint16_t group;
+	size_t len;
+	int ret = -1;
+
+	if (!msg->pl.ke.p || (pld_ke(&msg->pl.ke, &group, &ke, &len),
+			      group != want)) {
+		log_info(LOG_CHD, "%s: rekey with PFS: asking for DH group %u "
+			 "(INVALID_KE_PAYLOAD)", ike_sa_name(sa), want);
+		answer_notify(sa, msg, IKEV2_N_INVALID_KE_PAYLOAD, grp, 2);
+		return -1;
+	}
+	dh = dh_new(want);
+	if (!dh)
+		return -1;
+	if (dh_derive(dh, ke, len, shared, slen, &why)) {
+		log_warnx(LOG_ENC, "%s: rekey KE payload rejected: %s",
+			  ike_sa_name(sa), why);
+	} else if (!dh_public(dh, pub, dh_pub_len(want))) {
+		ret = 0;
+	}
+	dh_free(dh);
+	if (ret)
+		answer_notify(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+	return ret;
+}
+
+/*
+ * CREATE_CHILD_SA request (1.3): rekeying our CHILD SA (1.3.3) is
+ * answered; a new CHILD SA or an IKE SA rekey is refused for now.
+ */
+void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
+{
+	struct child_sa *old = &sa->sa_child, cs = { 0 };
+	uint8_t nr[IKEV2_NONCE_LEN], shared[DH_MAX_SECRET], pub[DH_MAX_PUB];
+	struct prop props[PROP_MAX], resp;
+	struct ts tsi[TS_MAX], tsr[TS_MAX], cl[TS_MAX], cr[TS_MAX];
+	const struct cfg_child *cc = old->cs_cfg;
+	struct pld_builder pb;
+	struct child_keys ck;
+	char why[1024];
+	struct notify n;
+	struct buf plds;
+	size_t slen = 0;
+	int np, ni, nt, nl, nrr;
+
+	if (msg->pl.sa.p) {
+		pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
+		if (np && props[0].proto == IKEV2_PROTO_IKE) {
+			ikev2_sa_init_rekey(sa, msg, props, np);
+			return;
+		}
+	}
+	if (!pld_find_notify(&msg->pl, IKEV2_N_REKEY_SA, &n)) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: CREATE_CHILD_SA for a new CHILD SA: "
+			  "not supported yet, answering NO_ADDITIONAL_SAS",
+			  ike_sa_name(sa));
+		answer_notify(sa, msg, IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
+		return;
+	}
+	if (n.proto != IKEV2_PROTO_ESP || n.spi_size != 4 ||
+	    !old->cs_installed || get32(n.spi) != old->cs_spi_out ||
+	    sa->sa_child_old.cs_installed) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: rekey of unknown CHILD SA %08x",
+			  ike_sa_name(sa), n.spi_size == 4 ? get32(n.spi) : 0);
+		answer_notify(sa, msg, IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
+		return;
+	}
+	if (!msg->pl.sa.p || !msg->pl.nonce.p || !msg->pl.tsi.p ||
+	    !msg->pl.tsr.p) {
+		answer_notify(sa, msg, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	if (proposal_select(props, np, cc->esp_proposals, cc->n_esp_proposals,
+			    IKEV2_PROTO_ESP, false, &cs.cs_sel, why,
+			    sizeof(why)) || cs.cs_sel.spi_size != 4) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: NO_PROPOSAL_CHOSEN for the rekey of "
+			  "CHILD SA %s: %s", ike_sa_name(sa), cc->name, why);
+		answer_notify(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	pld_ts(&msg->pl.tsi, tsi, TS_MAX, &ni);
+	pld_ts(&msg->pl.tsr, tsr, TS_MAX, &nt);
+	nl = ts_from_cfg(cc->local_ts, cc->n_local_ts, &sa->sa_local, cl,
+			 TS_MAX);
+	nrr = ts_from_cfg(cc->remote_ts, cc->n_remote_ts, &sa->sa_peer, cr,
+			  TS_MAX);
+	cs.cs_n_ts_r = ts_narrow(tsi, ni, cr, nrr, cs.cs_ts_r, TS_MAX);
+	cs.cs_n_ts_l = ts_narrow(tsr, nt, cl, nl, cs.cs_ts_l, TS_MAX);
+	if (!cs.cs_n_ts_l || !cs.cs_n_ts_r) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE in the rekey of %s",
+			  ike_sa_name(sa), cc->name);
+		answer_notify(sa, msg, IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
+		return;
+	}
+	cs.cs_cfg = cc;
+	cs.cs_transport = old->cs_transport;
+	cs.cs_reqid = old->cs_reqid;
+	cs.cs_spi_out = get32(cs.cs_sel.spi);
+	crypto_random(nr, sizeof(nr));
+	if (cs.cs_sel.has_dh && cs.cs_sel.dh &&
+	    rekey_dh(sa, msg, cs.cs_sel.dh, shared, &slen, pub))
+		goto out;
+	ck = (struct child_keys){ msg->pl.nonce.p, nr, shared,
+				  msg->pl.nonce.len, sizeof(nr), slen, false };
+	if (kernel_spi_alloc(&cs.cs_spi_in) ||
+	    child_sa_install(sa, &cs, &ck, true)) {
+		answer_notify(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		goto out;
+	}
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	/* the policies now lead to the new SAs: they move over */
+	memcpy(cs.cs_pol, old->cs_pol, sizeof(cs.cs_pol));
+	cs.cs_n_pol = old->cs_n_pol;
+	old->cs_n_pol = 0;
+	sa->sa_child_old = *old;
+	*old = cs;
+	put_spi_be(old->cs_sel.spi, old->cs_spi_in);
+	proposal_from_sel(&old->cs_sel, &resp);
+	if (old->cs_transport)
+		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
+			       NULL, 0);
+	pld_add_sa(&pb, &resp, 1);
+	pld_add_nonce(&pb, nr, sizeof(nr));
+	if (slen)
+		pld_add_ke(&pb, cs.cs_sel.dh, pub, dh_pub_len(cs.cs_sel.dh));
+	pld_add_ts(&pb, IKEV2_PLD_TSI, old->cs_ts_r, old->cs_n_ts_r);
+	pld_add_ts(&pb, IKEV2_PLD_TSR, old->cs_ts_l, old->cs_n_ts_l);
+	ikev2_msg_respond(sa, msg, &plds, pb.first);
+	buf_free(&plds);
+out:
+	crypto_wipe(shared, sizeof(shared));
+	crypto_wipe(nr, sizeof(nr));
+}
+
+/* Our DH group for a rekey: the first of the ESP proposals (PFS). */
+static uint16_t pfs_group(const struct cfg_child *cc)
+{
+	return proposal_first_dh(cc->esp_proposals, cc->n_esp_proposals);
+}
+
+/*
+ * Rekey our CHILD SA (1.3.3) before its soft lifetime runs out: a new SA
+ * pair is negotiated and installed, then the old one is deleted.
+ */
+int ikev2_child_rekey_start(struct ike_sa *sa)
+{
+	struct child_sa *old = &sa->sa_child, *cs = &sa->sa_child_new;
+	const struct cfg_child *cc = old->cs_cfg;
+	struct prop props[CFG_MAX_PROPOSALS];
+	uint8_t spi[4], pub[DH_MAX_PUB];
+	struct pld_builder pb;
+	uint16_t group;
+	struct buf plds;
+	int n, ret = -1;
+
+	if (sa->sa_state != IKE_S_ESTABLISHED || sa->sa_req_pending ||
+	    sa->sa_rekeying || sa->sa_ike_rekeying ||
+	    sa->sa_child_old.cs_installed || !cc) {
+		log_info(LOG_CHD, "%s: CHILD SA rekey deferred (another "
+			 "exchange is in progress)", ike_sa_name(sa));
+		return -1;
+	}
+	memset(cs, 0, sizeof(*cs));
+	cs->cs_cfg = cc;
+	cs->cs_transport = old->cs_transport;
+	cs->cs_reqid = old->cs_reqid;
+	memcpy(cs->cs_ts_l, old->cs_ts_l, sizeof(cs->cs_ts_l));
+	memcpy(cs->cs_ts_r, old->cs_ts_r, sizeof(cs->cs_ts_r));
+	cs->cs_n_ts_l = old->cs_n_ts_l;
+	cs->cs_n_ts_r = old->cs_n_ts_r;
+	if (kernel_spi_alloc(&cs->cs_spi_in))
+		return -1;
+	group = pfs_group(cc);
+	dh_free(sa->sa_rekey_dh);
+	sa->sa_rekey_dh = group ? dh_new(group) : NULL;
+	if (group && !sa->sa_rekey_dh)
+		return -1;
+	crypto_random(sa->sa_rekey_ni, sizeof(sa->sa_rekey_ni));
+	esp_props(cc, cs->cs_spi_in, true, props, &n);
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	put_spi_be(spi, old->cs_spi_in);
+	pld_add_notify(&pb, IKEV2_PROTO_ESP, spi, 4, IKEV2_N_REKEY_SA, NULL,
+		       0);
+	if (cs->cs_transport)
+		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
+			       NULL, 0);
+	pld_add_sa(&pb, props, n);
+	pld_add_nonce(&pb, sa->sa_rekey_ni, sizeof(sa->sa_rekey_ni));
+	if (group) {
+		dh_public(sa->sa_rekey_dh, pub, dh_pub_len(group));
+		pld_add_ke(&pb, group, pub, dh_pub_len(group));
+	}
+	pld_add_ts(&pb, IKEV2_PLD_TSI, cs->cs_ts_l, cs->cs_n_ts_l);
+	pld_add_ts(&pb, IKEV2_PLD_TSR, cs->cs_ts_r, cs->cs_n_ts_r);
+	if (!plds.err && !ikev2_msg_request(sa, IKEV2_EXCH_CREATE_CHILD_SA,
+					    &plds, pb.first)) {
+		sa->sa_rekeying = true;
+		log_info(LOG_CHD, "%s: rekeying CHILD SA %s (%08x_i %08x_o)",
+			 ike_sa_name(sa), cc->name, old->cs_spi_in,
+			 old->cs_spi_out);
+		ret = 0;
+	}
+	buf_free(&plds);
+	return ret;
+}
+
+/* Ask the peer to delete the old SA pair of our completed rekey. */
+static void delete_old(struct ike_sa *sa)
+{
+	struct pld_builder pb;
+	struct buf plds;
+	uint8_t spi[4];
+
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	put_spi_be(spi, sa->sa_child_old.cs_spi_in);
+	pld_add_delete(&pb, IKEV2_PROTO_ESP, 4, spi, 1);
+	if (!ikev2_msg_request(sa, IKEV2_EXCH_INFORMATIONAL, &plds, pb.first))
+		sa->sa_deleting_old = true;
+	buf_free(&plds);
+}
+
+void ikev2_child_delete_done(struct ike_sa *sa)
+{
+	if (!sa->sa_deleting_old)
+		return;
+	sa->sa_deleting_old = false;
+	child_sa_uninstall(sa, &sa->sa_child_old);
+}
+
+void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
+{
+	struct child_sa *cs = &sa->sa_child_new, *old = &sa->sa_child;
+	const struct cfg_child *cc = cs->cs_cfg;
+	uint8_t shared[DH_MAX_SECRET];
+	struct prop props[PROP_MAX];
+	struct child_keys ck;
+	const uint8_t *ke;
+	const char *err;
+	char why[1024];
+	struct notify n;
+	size_t ke_len, slen = 0;
+	uint16_t group;
+	int np;
+
+	if (sa->sa_ike_rekeying) {
+		ikev2_sa_init_rekey_recv(sa, msg);
+		return;
+	}
+	if (!sa->sa_rekeying)
+		return;
+	sa->sa_rekeying = false;
+	if (pld_find_error(&msg->pl, &n)) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: peer refused the rekey of CHILD SA %s: "
+			  "%s (%u)", ike_sa_name(sa), cc->name,
+			  ikev2_notify_name(n.type), n.type);
+		return;
+	}
+	if (!msg->pl.sa.p || !msg->pl.nonce.p) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: CREATE_CHILD_SA response lacks %s",
+			  ike_sa_name(sa), msg->pl.sa.p ? "Nr" : "SA");
+		return;
+	}
+	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
+	if (np != 1 || proposal_select(props, 1, cc->esp_proposals,
+				       cc->n_esp_proposals, IKEV2_PROTO_ESP,
+				       false, &cs->cs_sel, why, sizeof(why)) ||
+	    cs->cs_sel.spi_size != 4) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: rekey: peer selected an ESP proposal "
+			  "we did not offer: %s", ike_sa_name(sa),
+			  np == 1 ? why : "several proposals");
+		return;
+	}
+	if (cs->cs_sel.has_dh && cs->cs_sel.dh) {
+		if (!msg->pl.ke.p || !sa->sa_rekey_dh ||
+		    (pld_ke(&msg->pl.ke, &group, &ke, &ke_len),
+		     group != dh_group(sa->sa_rekey_dh)) ||
+		    dh_derive(sa->sa_rekey_dh, ke, ke_len, shared, &slen,
+			      &err)) {
+			ike_diag(sa, NULL, LOG_CHD, "%s: rekey: no usable KE payload for "
+				  "DH group %u", ike_sa_name(sa),
+				  cs->cs_sel.dh);
+			return;
+		}
+	}
+	cs->cs_spi_out = get32(cs->cs_sel.spi);
+	ck = (struct child_keys){ sa->sa_rekey_ni, msg->pl.nonce.p, shared,
+				  sizeof(sa->sa_rekey_ni), msg->pl.nonce.len,
+				  slen, true };
+	if (child_sa_install(sa, cs, &ck, true)) {
+		crypto_wipe(shared, sizeof(shared));
+		return;
+	}
+	crypto_wipe(shared, sizeof(shared));
+	memcpy(cs->cs_pol, old->cs_pol, sizeof(cs->cs_pol));
+	cs->cs_n_pol = old->cs_n_pol;
+	old->cs_n_pol = 0;
+	sa->sa_child_old = *old;
+	*old = *cs;
+	memset(cs, 0, sizeof(*cs));
+	delete_old(sa);
+}

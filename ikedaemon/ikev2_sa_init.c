@@ -1,0 +1,751 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IKE_SA_INIT (RFC 7296 1.2): proposals, DH and nonces; SKEYSEED and the
+ * SK_* keys (2.14). INVALID_KE_PAYLOAD (1.2) and COOKIE (2.6) restart the
+ * exchange with the same SPI; NAT detection hashes go both ways (2.23).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "crypto.h"
+#include "dh.h"
+#include "ike_sa.h"
+#include "ikev2.h"
+#include "ikev2_exch.h"
+#include "ikev2_msg.h"
+#include "log.h"
+#include "net.h"
+
+#define CFG_MAX_CANDIDATES	16	/* connections tried per request */
+
+/* SHA1(SPIi | SPIr | IP | port) of 2.23. */
+static int natd_hash(const uint8_t *spi_i, const uint8_t *spi_r,
+		     const struct sockaddr_storage *ss, uint8_t out[20])
+{
+	uint8_t port[2] = { net_port(ss) >> 8, net_port(ss) & 0xff };
+	struct crypto_iov v[4];
+	const uint8_t *a;
+
+	v[0] = (struct crypto_iov){ spi_i, 8 };
+	v[1] = (struct crypto_iov){ spi_r, 8 };
+	v[2].len = net_addr_raw(ss, &a);
+	v[2].p = a;
+	v[3] = (struct crypto_iov){ port, 2 };
+	return crypto_sha1(v, 4, out);
+}
+
+static void add_natd(struct ike_sa *sa, struct pld_builder *pb)
+{
+	uint8_t h[20];
+
+	natd_hash(sa->sa_spi_i, sa->sa_spi_r, &sa->sa_local, h);
+	pld_add_notify(pb, 0, NULL, 0, IKEV2_N_NAT_DETECTION_SOURCE_IP, h, 20);
+	natd_hash(sa->sa_spi_i, sa->sa_spi_r, &sa->sa_peer, h);
+	pld_add_notify(pb, 0, NULL, 0, IKEV2_N_NAT_DETECTION_DESTINATION_IP,
+		       h, 20);
+}
+
+/* Does the peer see our address (and we theirs) unchanged? Logged only:
+ * the switch to port 4500 is not implemented yet.
+ */
+static void check_natd(struct ike_sa *sa, const struct ikev2_msg *msg)
+{
+	static const uint8_t zero[8];
+	/* the request was hashed before SPIr existed (2.23) */
+	const uint8_t *spi_r = msg->hdr.flags & IKEV2_FLAG_RESPONSE ?
+			       sa->sa_spi_r : zero;
+	uint8_t h[20];
+	struct notify n;
+	int i;
+
+	for (i = 0; i < msg->pl.n_notify; i++) {
+		pld_notify(&msg->pl.notify[i], &n);
+		if (n.len != 20)
+			continue;
+		if (n.type == IKEV2_N_NAT_DETECTION_DESTINATION_IP) {
+			natd_hash(sa->sa_spi_i, spi_r, &sa->sa_local, h);
+			if (memcmp(h, n.data, 20))
+				log_info(LOG_IKE, "%s: local host is behind "
+					 "NAT (not supported yet)",
+					 ike_sa_name(sa));
+		} else if (n.type == IKEV2_N_NAT_DETECTION_SOURCE_IP) {
+			natd_hash(sa->sa_spi_i, spi_r, &sa->sa_peer, h);
+			if (memcmp(h, n.data, 20))
+				log_info(LOG_IKE, "%s: remote host is behind "
+					 "NAT (not supported yet)",
+					 ike_sa_name(sa));
+		}
+	}
+}
+
+/* {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
+ *	= prf+(SKEYSEED, Ni | Nr | SPIi | SPIr)
+ */
+static int derive_sk(struct ike_keys *k, const uint8_t *skeyseed,
+		     const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		     size_t nr_len, const uint8_t *spi_i, const uint8_t *spi_r)
+{
+	uint8_t seed[2 * 256 + 16];
+	uint8_t keymat[CRYPTO_MAX_PRF_OUT * 3 + CRYPTO_MAX_KEY * 4];
+	size_t plen = k->prf->out_len, alen = k->integ ? k->integ->key_len : 0;
+	size_t elen = k->encr->key_len, off = 0, n = ni_len + nr_len;
+	int ret = -1;
+
+	memcpy(seed, ni, ni_len);
+	memcpy(seed + ni_len, nr, nr_len);
+	memcpy(seed + n, spi_i, 8);
+	memcpy(seed + n + 8, spi_r, 8);
+	if (crypto_prfplus(k->prf, skeyseed, plen, seed, n + 16, keymat,
+			   3 * plen + 2 * alen + 2 * elen))
+		goto out;
+	memcpy(k->sk_d, keymat + off, plen);
+	off += plen;
+	memcpy(k->sk_ai, keymat + off, alen);
+	off += alen;
+	memcpy(k->sk_ar, keymat + off, alen);
+	off += alen;
+	memcpy(k->sk_ei, keymat + off, elen);
+	off += elen;
+	memcpy(k->sk_er, keymat + off, elen);
+	off += elen;
+	memcpy(k->sk_pi, keymat + off, plen);
+	off += plen;
+	memcpy(k->sk_pr, keymat + off, plen);
+	ret = 0;
+out:
+	crypto_wipe(keymat, sizeof(keymat));
+	return ret;
+}
+
+int ikev2_sa_init_derive(struct ike_keys *k, const uint8_t *shared,
+			 size_t slen, const uint8_t *ni, size_t ni_len,
+			 const uint8_t *nr, size_t nr_len,
+			 const uint8_t *spi_i, const uint8_t *spi_r)
+{
+	uint8_t nonces[2 * 256], skeyseed[CRYPTO_MAX_PRF_OUT];
+	int ret;
+
+	/* SKEYSEED = prf(Ni | Nr, g^ir) */
+	memcpy(nonces, ni, ni_len);
+	memcpy(nonces + ni_len, nr, nr_len);
+	ret = crypto_prf(k->prf, nonces, ni_len + nr_len, shared, slen,
+			 skeyseed);
+	if (!ret)
+		ret = derive_sk(k, skeyseed, ni, ni_len, nr, nr_len, spi_i,
+				spi_r);
+	crypto_wipe(skeyseed, sizeof(skeyseed));
+	return ret;
+}
+
+/* Transforms of the selection -> crypto descriptors. */
+static int set_algs(struct ike_sa *sa)
+{
+	const struct prop_sel *s = &sa->sa_sel;
+	char name[64];
+
+	sa->sa_k.encr = crypto_encr_find(s->encr, s->encr_keylen);
+	sa->sa_k.prf = crypto_prf_find(s->prf);
+	sa->sa_k.integ = s->has_integ && s->integ ?
+			 crypto_integ_find(s->integ) : NULL;
+	if (!sa->sa_k.encr || !sa->sa_k.prf ||
+	    (!sa->sa_k.encr->aead && !sa->sa_k.integ) ||
+	    (sa->sa_k.encr->aead && sa->sa_k.integ)) {
+		proposal_format_sel(s, name, sizeof(name));
+		log_warnx(LOG_ENC, "%s: transforms %s not usable for the IKE "
+			  "SA", ike_sa_name(sa), name);
+		return -1;
+	}
+	return 0;
+}
+
+/* g^ir, then the keys. */
+static int derive(struct ike_sa *sa, const uint8_t *peer_ke, size_t len)
+{
+	uint8_t shared[DH_MAX_SECRET];
+	size_t slen = 0;
+	const char *why;
+	int ret;
+
+	if (dh_derive(sa->sa_dh, peer_ke, len, shared, &slen, &why)) {
+		log_warnx(LOG_ENC, "%s: peer's KE payload (group %u, %zu "
+			  "bytes) rejected: %s", ike_sa_name(sa),
+			  sa->sa_dh_group, len, why);
+		return -1;
+	}
+	ret = ikev2_sa_init_derive(&sa->sa_k, shared, slen, sa->sa_ni,
+				   sa->sa_ni_len, sa->sa_nr, sa->sa_nr_len,
+				   sa->sa_spi_i, sa->sa_spi_r);
+	crypto_wipe(shared, sizeof(shared));
+	if (!ret)
+		sa->sa_keyed = true;
+	return ret;
+}
+
+int ikev2_sa_init_start(struct ike_sa *sa)
+{
+	const struct cfg_conn *c = sa->sa_conn;
+	struct prop props[CFG_MAX_PROPOSALS];
+	uint8_t pub[DH_MAX_PUB];
+	struct pld_builder pb;
+	struct buf plds;
+	int i, ret = -1;
+
+	if (!sa->sa_dh_group)
+		sa->sa_dh_group = proposal_first_dh(c->proposals,
+						    c->n_proposals);
+	if (!sa->sa_dh) {
+		sa->sa_dh = dh_new(sa->sa_dh_group);
+		if (!sa->sa_dh) {
+			log_warnx(LOG_ENC, "%s: DH group %u not supported",
+				  ike_sa_name(sa), sa->sa_dh_group);
+			return -1;
+		}
+	}
+	if (!sa->sa_ni_len) {
+		sa->sa_ni_len = IKEV2_NONCE_LEN;
+		crypto_random(sa->sa_ni, sa->sa_ni_len);
+	}
+	for (i = 0; i < c->n_proposals; i++)
+		proposal_from_cfg(&c->proposals[i], IKEV2_PROTO_IKE,
+				  (uint8_t)(i + 1), NULL, 0, &props[i]);
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	if (sa->sa_cookie_len)
+		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_COOKIE, sa->sa_cookie,
+			       sa->sa_cookie_len);
+	pld_add_sa(&pb, props, c->n_proposals);
+	if (dh_public(sa->sa_dh, pub, dh_pub_len(sa->sa_dh_group)))
+		goto out;
+	pld_add_ke(&pb, sa->sa_dh_group, pub, dh_pub_len(sa->sa_dh_group));
+	pld_add_nonce(&pb, sa->sa_ni, sa->sa_ni_len);
+	add_natd(sa, &pb);
+	if (plds.err)
+		goto out;
+	sa->sa_tx_msgid = 0;
+	sa->sa_state = IKE_S_INIT_SENT;
+	if (ikev2_msg_request(sa, IKEV2_EXCH_IKE_SA_INIT, &plds, pb.first))
+		goto out;
+	buf_reset(&sa->sa_init_i);
+	buf_put(&sa->sa_init_i, sa->sa_req.data, sa->sa_req.len);
+	ret = sa->sa_init_i.err ? -1 : 0;
+out:
+	buf_free(&plds);
+	return ret;
+}
+
+static void no_conn(const struct ikev2_msg *msg)
+{
+	const struct config *cfg = ike_sa_config();
+	char from[64], to[64], cand[1024] = "none";
+
+	net_addr_str(&msg->peer, from, sizeof(from));
+	net_addr_str(&msg->local, to, sizeof(to));
+	if (cfg)
+		config_conn_candidates(cfg, (const struct sockaddr *)&msg->local,
+				       (const struct sockaddr *)&msg->peer,
+				       NULL, NULL, cand, sizeof(cand));
+	log_warnx(LOG_CFG, "no connection for IKE_SA_INIT from %s to %s: %s",
+		  from, to, cand);
+}
+
+void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
+{
+	const struct config *cfg = ike_sa_config();
+	const struct cfg_conn *conn = NULL, *first = NULL;
+	const struct cfg_conn *cands[CFG_MAX_CANDIDATES];
+	struct prop props[PROP_MAX];
+	struct prop_sel sel;
+	struct prop resp;
+	char why[1024], from[64], name[256];
+	uint8_t pub[DH_MAX_PUB], grp[2];
+	const uint8_t *ke;
+	struct pld_builder pb;
+	struct ike_sa *sa;
+	struct buf plds;
+	uint16_t group;
+	size_t ke_len;
+	int i, n, nc;
+
+	net_addr_str(&msg->peer, from, sizeof(from));
+	if (!msg->pl.sa.p || !msg->pl.ke.p || !msg->pl.nonce.p) {
+		log_warnx(LOG_ENC, "%s: IKE_SA_INIT from %s lacks %s", __func__,
+			  from, !msg->pl.sa.p ? "SA" : !msg->pl.ke.p ? "KE" :
+			  "Ni");
+		ikev2_msg_notify_init(msg, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	pld_sa(&msg->pl.sa, props, PROP_MAX, &n);
+	pld_ke(&msg->pl.ke, &group, &ke, &ke_len);
+	nc = cfg ? config_match_conn(cfg, (const struct sockaddr *)&msg->local,
+				     (const struct sockaddr *)&msg->peer, NULL,
+				     NULL, cands, CFG_MAX_CANDIDATES) : 0;
+	for (i = 0; i < nc && i < CFG_MAX_CANDIDATES; i++) {
+		if (!first)
+			first = cands[i];
+		if (!proposal_select(props, n, cands[i]->proposals,
+				     cands[i]->n_proposals, IKEV2_PROTO_IKE,
+				     false, &sel, NULL, 0)) {
+			conn = cands[i];
+			break;
+		}
+	}
+	if (!first) {
+		no_conn(msg);
+		ikev2_msg_notify_init(msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	if (!conn) {
+		proposal_select(props, n, first->proposals, first->n_proposals,
+				IKEV2_PROTO_IKE, false, &sel, why, sizeof(why));
+		ike_diag(NULL, first, LOG_IKE, "%s: NO_PROPOSAL_CHOSEN for IKE SA from %s: "
+			  "%s", first->name, from, why);
+		ikev2_msg_notify_init(msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		return;
+	}
+	if (group != sel.dh) {
+		log_info(LOG_IKE, "%s: peer %s sent KE for DH group %u, we "
+			 "selected %u: asking for it (INVALID_KE_PAYLOAD)",
+			 conn->name, from, group, sel.dh);
+		grp[0] = sel.dh >> 8;
+		grp[1] = sel.dh & 0xff;
+		ikev2_msg_notify_init(msg, IKEV2_N_INVALID_KE_PAYLOAD, grp, 2);
+		return;
+	}
+	sa = ike_sa_new(false, conn);
+	if (!sa)
+		return;
+	memcpy(sa->sa_spi_i, &msg->hdr.spi_i, 8);
+	sa->sa_local = msg->local;
+	sa->sa_peer = msg->peer;
+	sa->sa_natt = msg->natt;
+	sa->sa_sel = sel;
+	sa->sa_dh_group = sel.dh;
+	sa->sa_rx_msgid = 0;
+	sa->sa_ni_len = msg->pl.nonce.len;
+	memcpy(sa->sa_ni, msg->pl.nonce.p, sa->sa_ni_len);
+	sa->sa_nr_len = IKEV2_NONCE_LEN;
+	crypto_random(sa->sa_nr, sa->sa_nr_len);
+	proposal_format_sel(&sel, name, sizeof(name));
+	log_info(LOG_IKE, "%s: IKE_SA_INIT from %s, selected %s",
+		 ike_sa_name(sa), from, name);
+	sa->sa_dh = dh_new(sel.dh);
+	if (!sa->sa_dh || set_algs(sa) || derive(sa, ke, ke_len)) {
+		ikev2_msg_notify_init(msg, sa->sa_dh ? IKEV2_N_INVALID_SYNTAX :
+				      IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		ike_sa_destroy(sa, "IKE_SA_INIT failed");
+		return;
+	}
+	check_natd(sa, msg);
+	buf_put(&sa->sa_init_i, msg->raw, msg->len);
+
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	proposal_from_sel(&sel, &resp);
+	pld_add_sa(&pb, &resp, 1);
+	dh_public(sa->sa_dh, pub, dh_pub_len(sel.dh));
+	pld_add_ke(&pb, sel.dh, pub, dh_pub_len(sel.dh));
+	pld_add_nonce(&pb, sa->sa_nr, sa->sa_nr_len);
+	add_natd(sa, &pb);
+	sa->sa_state = IKE_S_INIT_DONE;
+	if (plds.err || ikev2_msg_respond(sa, msg, &plds, pb.first)) {
+		ike_sa_destroy(sa, "cannot send IKE_SA_INIT response");
+	} else {
+		buf_put(&sa->sa_init_r, sa->sa_resp.data, sa->sa_resp.len);
+	}
+	buf_free(&plds);
+}
+
+/* An error notify instead of SA/KE/Nr: retry or give up, saying why. */
+static void init_error(struct ike_sa *sa, const struct notify *n)
+{
+	const struct cfg_conn *c = sa->sa_conn;
+	char ours[1024] = "", one[PROP_TEXT_MAX];
+	uint16_t group;
+	size_t off = 0;
+	int i;
+
+	switch (n->type) {
+	case IKEV2_N_INVALID_KE_PAYLOAD:
+		group = n->len >= 2 ? get16(n->data) : 0;
+		if (sa->sa_invalid_ke++ >= IKE_MAX_INVALID_KE ||
+		    !proposal_has_dh(c->proposals, c->n_proposals, group) ||
+		    !dh_supported(group)) {
+			ike_diag(sa, NULL, LOG_IKE, "%s: peer wants DH group %u, which "
+				  "we did not propose", ike_sa_name(sa), group);
+			ike_sa_destroy(sa, "INVALID_KE_PAYLOAD");
+			return;
+		}
+		log_info(LOG_IKE, "%s: peer wants DH group %u instead of %u, "
+			 "retrying", ike_sa_name(sa), group, sa->sa_dh_group);
+		dh_free(sa->sa_dh);
+		sa->sa_dh = NULL;
+		sa->sa_dh_group = group;
+		break;
+	case IKEV2_N_COOKIE:
+		if (n->len < 1 || n->len > sizeof(sa->sa_cookie) ||
+		    sa->sa_cookie_len) {
+			ike_sa_destroy(sa, "bad COOKIE");
+			return;
+		}
+		memcpy(sa->sa_cookie, n->data, n->len);
+		sa->sa_cookie_len = n->len;
+		break;
+	case IKEV2_N_NO_PROPOSAL_CHOSEN:
+		for (i = 0; i < c->n_proposals && off < sizeof(ours); i++) {
+			proposal_format(c->proposals[i].xf,
+					c->proposals[i].n_xf, one, sizeof(one));
+			off += snprintf(ours + off, sizeof(ours) - off, "%s%s",
+					i ? ", " : "", one);
+		}
+		ike_diag(sa, NULL, LOG_IKE, "%s: peer answered NO_PROPOSAL_CHOSEN to "
+			  "our IKE proposals: %s", ike_sa_name(sa), ours);
+		ike_sa_destroy(sa, "NO_PROPOSAL_CHOSEN");
+		return;
+	default:
+		ike_diag(sa, NULL, LOG_IKE, "%s: peer answered IKE_SA_INIT with %s "
+			  "(%u)", ike_sa_name(sa), ikev2_notify_name(n->type),
+			  n->type);
+		ike_sa_destroy(sa, ikev2_notify_name(n->type));
+		return;
+	}
+	memset(sa->sa_spi_r, 0, 8);
+	if (ikev2_sa_init_start(sa))
+		ike_sa_destroy(sa, "IKE_SA_INIT could not be sent");
+}
+
+void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
+{
+	const struct cfg_conn *c = sa->sa_conn;
+	struct prop props[PROP_MAX];
+	char why[1024], name[256];
+	const uint8_t *ke;
+	struct notify n;
+	uint16_t group;
+	size_t ke_len;
+	int np;
+
+	if (pld_find_notify(&msg->pl, IKEV2_N_COOKIE, &n) ||
+	    pld_find_error(&msg->pl, &n)) {
+		init_error(sa, &n);
+		return;
+	}
+	if (!msg->pl.sa.p || !msg->pl.ke.p || !msg->pl.nonce.p) {
+		log_warnx(LOG_ENC, "%s: IKE_SA_INIT response lacks %s",
+			  ike_sa_name(sa), !msg->pl.sa.p ? "SA" :
+			  !msg->pl.ke.p ? "KE" : "Nr");
+		ike_sa_destroy(sa, "invalid IKE_SA_INIT response");
+		return;
+	}
+	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
+	if (np != 1 || proposal_select(props, 1, c->proposals,
+				       c->n_proposals, IKEV2_PROTO_IKE, false,
+				       &sa->sa_sel, why, sizeof(why))) {
+		ike_diag(sa, NULL, LOG_IKE, "%s: peer selected a proposal we did not "
+			  "offer (%d proposals): %s", ike_sa_name(sa), np,
+			  np == 1 ? why : "");
+		ike_sa_destroy(sa, "invalid proposal in response");
+		return;
+	}
+	pld_ke(&msg->pl.ke, &group, &ke, &ke_len);
+	if (group != sa->sa_dh_group || sa->sa_sel.dh != group) {
+		ike_diag(sa, NULL, LOG_IKE, "%s: peer's KE is group %u, selected %u, "
+			  "ours %u", ike_sa_name(sa), group, sa->sa_sel.dh,
+			  sa->sa_dh_group);
+		ike_sa_destroy(sa, "DH group mismatch");
+		return;
+	}
+	memcpy(sa->sa_spi_r, &msg->hdr.spi_r, 8);
+	sa->sa_nr_len = msg->pl.nonce.len;
+	memcpy(sa->sa_nr, msg->pl.nonce.p, sa->sa_nr_len);
+	if (set_algs(sa) || derive(sa, ke, ke_len)) {
+		ike_sa_destroy(sa, "key derivation failed");
+		return;
+	}
+	check_natd(sa, msg);
+	buf_reset(&sa->sa_init_r);
+	buf_put(&sa->sa_init_r, msg->raw, msg->len);
+	proposal_format_sel(&sa->sa_sel, name, sizeof(name));
+	log_info(LOG_IKE, "%s: IKE_SA_INIT done, selected %s",
+		 ike_sa_name(sa), name);
+	if (ikev2_auth_start(sa))
+		ike_sa_destroy(sa, "IKE_AUTH could not be sent");
+}
+
+/*
+ * The peer rekeys the IKE SA (RFC 7296 1.3.2, 2.18): a new IKE SA with the
+ * peer as its initiator, keyed from the old SK_d, inheriting the CHILD
+ * SAs; the old one stays until the peer deletes it.
+ *   SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr)
+ */
+void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
+			 const struct prop *props, int np)
+{
+	const struct cfg_conn *c = sa->sa_conn;
+	uint8_t shared[DH_MAX_SECRET], skeyseed[CRYPTO_MAX_PRF_OUT];
+	uint8_t pub[DH_MAX_PUB], grp[2], seed[DH_MAX_SECRET + 512];
+	char why[1024], name[256];
+	struct pld_builder pb;
+	struct prop_sel sel;
+	struct ike_sa *nsa;
+	const uint8_t *ke;
+	struct prop resp;
+	const char *err;
+	struct buf plds;
+	uint16_t group;
+	size_t ke_len, slen = 0, n;
+	uint16_t fail = 0;
+
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	if (proposal_select(props, np, c->proposals, c->n_proposals,
+			    IKEV2_PROTO_IKE, false, &sel, why, sizeof(why)) ||
+	    sel.spi_size != 8) {
+		ike_diag(sa, NULL, LOG_IKE, "%s: NO_PROPOSAL_CHOSEN for the IKE SA "
+			  "rekey: %s", ike_sa_name(sa), why);
+		fail = IKEV2_N_NO_PROPOSAL_CHOSEN;
+		goto refuse;
+	}
+	if (!msg->pl.nonce.p || !msg->pl.ke.p ||
+	    (pld_ke(&msg->pl.ke, &group, &ke, &ke_len), group != sel.dh)) {
+		log_info(LOG_IKE, "%s: IKE SA rekey: asking for DH group %u "
+			 "(INVALID_KE_PAYLOAD)", ike_sa_name(sa), sel.dh);
+		grp[0] = sel.dh >> 8;
+		grp[1] = sel.dh & 0xff;
+		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_INVALID_KE_PAYLOAD,
+			       grp, 2);
+		goto send;
+	}
+	nsa = ike_sa_new(false, c);
+	if (!nsa) {
+		fail = IKEV2_N_TEMPORARY_FAILURE;
+		goto refuse;
+	}
+	memcpy(nsa->sa_spi_i, sel.spi, 8);
+	nsa->sa_local = sa->sa_local;
+	nsa->sa_peer = sa->sa_peer;
+	nsa->sa_natt = sa->sa_natt;
+	nsa->sa_id_l = sa->sa_id_l;
+	nsa->sa_id_r = sa->sa_id_r;
+	nsa->sa_sel = sel;
+	nsa->sa_dh_group = sel.dh;
+	nsa->sa_ni_len = msg->pl.nonce.len;
+	memcpy(nsa->sa_ni, msg->pl.nonce.p, nsa->sa_ni_len);
+	nsa->sa_nr_len = IKEV2_NONCE_LEN;
+	crypto_random(nsa->sa_nr, nsa->sa_nr_len);
+	nsa->sa_dh = dh_new(sel.dh);
+	if (!nsa->sa_dh || set_algs(nsa) ||
+	    dh_derive(nsa->sa_dh, ke, ke_len, shared, &slen, &err)) {
+		ike_sa_destroy(nsa, "IKE SA rekey failed");
+		fail = IKEV2_N_NO_PROPOSAL_CHOSEN;
+		goto refuse;
+	}
+	memcpy(seed, shared, slen);
+	memcpy(seed + slen, nsa->sa_ni, nsa->sa_ni_len);
+	memcpy(seed + slen + nsa->sa_ni_len, nsa->sa_nr, nsa->sa_nr_len);
+	n = slen + nsa->sa_ni_len + nsa->sa_nr_len;
+	if (crypto_prf(sa->sa_k.prf, sa->sa_k.sk_d, sa->sa_k.prf->out_len,
+		       seed, n, skeyseed) ||
+	    derive_sk(&nsa->sa_k, skeyseed, nsa->sa_ni, nsa->sa_ni_len,
+		      nsa->sa_nr, nsa->sa_nr_len, nsa->sa_spi_i,
+		      nsa->sa_spi_r)) {
+		ike_sa_destroy(nsa, "IKE SA rekey failed");
+		fail = IKEV2_N_NO_PROPOSAL_CHOSEN;
+		goto refuse;
+	}
+	nsa->sa_keyed = true;
+	/* the CHILD SAs move to the new IKE SA */
+	nsa->sa_child = sa->sa_child;
+	nsa->sa_child_old = sa->sa_child_old;
+	memset(&sa->sa_child, 0, sizeof(sa->sa_child));
+	memset(&sa->sa_child_old, 0, sizeof(sa->sa_child_old));
+	sa->sa_rekeyed = true;
+
+	memcpy(sel.spi, nsa->sa_spi_r, 8);
+	proposal_from_sel(&sel, &resp);
+	pld_add_sa(&pb, &resp, 1);
+	pld_add_nonce(&pb, nsa->sa_nr, nsa->sa_nr_len);
+	dh_public(nsa->sa_dh, pub, dh_pub_len(sel.dh));
+	pld_add_ke(&pb, sel.dh, pub, dh_pub_len(sel.dh));
+	nsa->sa_state = IKE_S_ESTABLISHED;
+	timer_del(&nsa->sa_life_timer);
+	ikev2_info_dpd_start(nsa);
+	ikev2_sa_init_rekey_arm(nsa);
+	proposal_format_sel(&sel, name, sizeof(name));
+	snprintf(why, sizeof(why), "%s", ike_sa_name(nsa));
+	log_info(LOG_IKE, "%s: IKE SA rekeyed by the peer: now %s, SPIs "
+		 "%016llx_i %016llx_r, %s", ike_sa_name(sa),
+		 why, (unsigned long long)get64(nsa->sa_spi_i),
+		 (unsigned long long)get64(nsa->sa_spi_r), name);
+	goto send;
+refuse:
+	pld_add_notify(&pb, 0, NULL, 0, fail, NULL, 0);
+send:
+	ikev2_msg_respond(sa, msg, &plds, pb.first);
+	buf_free(&plds);
+	crypto_wipe(shared, sizeof(shared));
+	crypto_wipe(skeyseed, sizeof(skeyseed));
+	crypto_wipe(seed, sizeof(seed));
+}
+
+/* The new IKE SA's keys from the old SA's SK_d (2.18). */
+static int rekey_keys(struct ike_sa *old, struct ike_sa *nsa,
+		      const uint8_t *shared, size_t slen)
+{
+	uint8_t seed[DH_MAX_SECRET + 512], skeyseed[CRYPTO_MAX_PRF_OUT];
+	size_t n = slen + nsa->sa_ni_len + nsa->sa_nr_len;
+	int ret;
+
+	memcpy(seed, shared, slen);
+	memcpy(seed + slen, nsa->sa_ni, nsa->sa_ni_len);
+	memcpy(seed + slen + nsa->sa_ni_len, nsa->sa_nr, nsa->sa_nr_len);
+	ret = crypto_prf(old->sa_k.prf, old->sa_k.sk_d, old->sa_k.prf->out_len,
+			 seed, n, skeyseed);
+	if (!ret)
+		ret = derive_sk(&nsa->sa_k, skeyseed, nsa->sa_ni,
+				nsa->sa_ni_len, nsa->sa_nr, nsa->sa_nr_len,
+				nsa->sa_spi_i, nsa->sa_spi_r);
+	crypto_wipe(seed, sizeof(seed));
+	crypto_wipe(skeyseed, sizeof(skeyseed));
+	if (!ret)
+		nsa->sa_keyed = true;
+	return ret;
+}
+
+static void rekey_timer(void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	/* another exchange in flight: try again shortly */
+	if (ikev2_sa_init_rekey_start(sa))
+		timer_add(&sa->sa_rekey_timer, 1000);
+}
+
+void ikev2_sa_init_rekey_arm(struct ike_sa *sa)
+{
+	if (!sa->sa_conn || !sa->sa_conn->rekey_time)
+		return;
+	timer_set(&sa->sa_rekey_timer, rekey_timer, sa);
+	timer_add(&sa->sa_rekey_timer,
+		  (uint64_t)sa->sa_conn->rekey_time * 1000);
+}
+
+int ikev2_sa_init_rekey_start(struct ike_sa *sa)
+{
+	const struct cfg_conn *c = sa->sa_conn;
+	struct prop props[CFG_MAX_PROPOSALS];
+	uint8_t pub[DH_MAX_PUB];
+	struct pld_builder pb;
+	struct ike_sa *nsa;
+	struct buf plds;
+	int i, ret = -1;
+
+	if (sa->sa_state != IKE_S_ESTABLISHED || sa->sa_rekeyed)
+		return 0;
+	if (sa->sa_req_pending || sa->sa_rekeying || sa->sa_ike_rekeying)
+		return -1;
+	nsa = ike_sa_new(true, c);
+	if (!nsa)
+		return -1;
+	nsa->sa_local = sa->sa_local;
+	nsa->sa_peer = sa->sa_peer;
+	nsa->sa_natt = sa->sa_natt;
+	nsa->sa_id_l = sa->sa_id_l;
+	nsa->sa_id_r = sa->sa_id_r;
+	nsa->sa_child_cfg = sa->sa_child_cfg;
+	nsa->sa_dh_group = sa->sa_sel.dh;
+	nsa->sa_dh = dh_new(nsa->sa_dh_group);
+	nsa->sa_ni_len = IKEV2_NONCE_LEN;
+	crypto_random(nsa->sa_ni, nsa->sa_ni_len);
+	if (!nsa->sa_dh) {
+		ike_sa_destroy(nsa, "IKE SA rekey failed");
+		return -1;
+	}
+	for (i = 0; i < c->n_proposals; i++)
+		proposal_from_cfg(&c->proposals[i], IKEV2_PROTO_IKE,
+				  (uint8_t)(i + 1), nsa->sa_spi_i, 8,
+				  &props[i]);
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	pld_add_sa(&pb, props, c->n_proposals);
+	pld_add_nonce(&pb, nsa->sa_ni, nsa->sa_ni_len);
+	dh_public(nsa->sa_dh, pub, dh_pub_len(nsa->sa_dh_group));
+	pld_add_ke(&pb, nsa->sa_dh_group, pub, dh_pub_len(nsa->sa_dh_group));
+	if (!plds.err && !ikev2_msg_request(sa, IKEV2_EXCH_CREATE_CHILD_SA,
+					    &plds, pb.first)) {
+		sa->sa_ike_rekeying = true;
+		memcpy(sa->sa_ike_rekey_spi, nsa->sa_spi_i, 8);
+		log_info(LOG_IKE, "%s: rekeying the IKE SA", ike_sa_name(sa));
+		ret = 0;
+	} else {
+		ike_sa_destroy(nsa, "IKE SA rekey could not be sent");
+	}
+	buf_free(&plds);
+	return ret;
+}
+
+void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg)
+{
+	const struct cfg_conn *c = sa->sa_conn;
+	struct ike_sa *nsa = ike_sa_find(sa->sa_ike_rekey_spi);
+	uint8_t shared[DH_MAX_SECRET];
+	struct prop props[PROP_MAX];
+	char why[1024], name[256], nname[64];
+	const uint8_t *ke;
+	const char *err;
+	struct notify n;
+	uint16_t group;
+	size_t ke_len, slen = 0;
+	int np;
+
+	sa->sa_ike_rekeying = false;
+	if (!nsa || nsa->sa_state == IKE_S_DEAD)
+		return;
+	if (pld_find_error(&msg->pl, &n)) {
+		ike_diag(sa, NULL, LOG_IKE, "%s: peer refused the IKE SA rekey: %s (%u)",
+			  ike_sa_name(sa), ikev2_notify_name(n.type), n.type);
+		ike_sa_destroy(nsa, "IKE SA rekey refused");
+		return;
+	}
+	if (!msg->pl.sa.p || !msg->pl.nonce.p || !msg->pl.ke.p)
+		goto bad;
+	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
+	if (np != 1 || proposal_select(props, 1, c->proposals, c->n_proposals,
+				       IKEV2_PROTO_IKE, false, &nsa->sa_sel,
+				       why, sizeof(why)) ||
+	    nsa->sa_sel.spi_size != 8)
+		goto bad;
+	pld_ke(&msg->pl.ke, &group, &ke, &ke_len);
+	if (group != nsa->sa_dh_group || nsa->sa_sel.dh != group)
+		goto bad;
+	memcpy(nsa->sa_spi_r, nsa->sa_sel.spi, 8);
+	nsa->sa_nr_len = msg->pl.nonce.len;
+	memcpy(nsa->sa_nr, msg->pl.nonce.p, nsa->sa_nr_len);
+	if (set_algs(nsa) ||
+	    dh_derive(nsa->sa_dh, ke, ke_len, shared, &slen, &err) ||
+	    rekey_keys(sa, nsa, shared, slen)) {
+		crypto_wipe(shared, sizeof(shared));
+		goto bad;
+	}
+	crypto_wipe(shared, sizeof(shared));
+	nsa->sa_child = sa->sa_child;
+	nsa->sa_child_old = sa->sa_child_old;
+	memset(&sa->sa_child, 0, sizeof(sa->sa_child));
+	memset(&sa->sa_child_old, 0, sizeof(sa->sa_child_old));
+	sa->sa_rekeyed = true;
+	nsa->sa_state = IKE_S_ESTABLISHED;
+	timer_del(&nsa->sa_life_timer);
+	ikev2_info_dpd_start(nsa);
+	ikev2_sa_init_rekey_arm(nsa);
+	proposal_format_sel(&nsa->sa_sel, name, sizeof(name));
+	snprintf(nname, sizeof(nname), "%s", ike_sa_name(nsa));
+	log_info(LOG_IKE, "%s: IKE SA rekeyed: now %s, SPIs %016llx_i "
+		 "%016llx_r, %s", ike_sa_name(sa), nname,
+		 (unsigned long long)get64(nsa->sa_spi_i),
+		 (unsigned long long)get64(nsa->sa_spi_r), name);
+	ikev2_info_delete(sa);
+	return;
+bad:
+	ike_diag(sa, NULL, LOG_IKE, "%s: invalid answer to our IKE SA rekey",
+		  ike_sa_name(sa));
+	ike_sa_destroy(nsa, "IKE SA rekey failed");
+}

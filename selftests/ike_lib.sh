@@ -1,0 +1,251 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the IKE selftests (source after lib.sh): two namespaces over
+# a veth, strongSwan's charon in one (its own /run, vici socket, log and
+# swanctl.conf under $IKE_DIR), ikedaemon in the other.
+#
+#   ns_a: ikedaemon + ikesec                 ns_b: charon + XFRM
+#   inner 10.0.1.1/24 (dummy)                inner 10.0.2.1/24 (dummy)
+#   veth_a 192.0.2.1/24 ------------------- veth_b 192.0.2.2/24
+
+IKEDAEMON=$IKESEC_TOP/ikedaemon/ikedaemon
+CHARON=${CHARON:-/usr/lib/ipsec/charon}
+IKE_PSK=${IKE_PSK:-"s3cr3t-psk-for-tests"}
+
+require_ike() {
+	require_cmd ip swanctl
+	[ -x "$CHARON" ] || skip "strongSwan's charon not installed ($CHARON)"
+	[ -x "$IKEDAEMON" ] || skip "$IKEDAEMON not built"
+	[ -x "$IKECTL" ] || skip "$IKECTL not built"
+}
+
+# ike_topology A B: namespaces, veth, inner dummies, routes via the peer.
+ike_topology() {
+	local a=$1 b=$2 ns
+	ip netns add "$a" && ip netns add "$b" || return 1
+	ip link add veth_a netns "$a" type veth peer name veth_b netns "$b"
+	for ns in "$a" "$b"; do
+		ip -n "$ns" link set lo up
+		# no dummy driver (a container): the inner address on lo
+		ip -n "$ns" link add inner type dummy 2>/dev/null ||
+			ip -n "$ns" link add inner type veth peer name inner_p
+		ip -n "$ns" link set inner up
+	done
+	ip -n "$a" addr add 192.0.2.1/24 dev veth_a
+	ip -n "$b" addr add 192.0.2.2/24 dev veth_b
+	ip -n "$a" addr add 10.0.1.1/24 dev inner
+	ip -n "$b" addr add 10.0.2.1/24 dev inner
+	ip -n "$a" link set veth_a up
+	ip -n "$b" link set veth_b up
+	ip -n "$a" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
+	ip -n "$b" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
+}
+
+# charon_start NS DIR: charon in NS with DIR/strongswan.conf (written here)
+# and DIR/charon.log; returns once its vici socket answers.
+charon_start() {
+	local ns=$1 dir=$2
+	mkdir -p "$dir/swanctl"
+	cat > "$dir/strongswan.conf" <<-CONF
+	charon {
+		load_modular = yes
+		install_routes = no
+		retransmit_timeout = 1
+		retransmit_base = 1.4
+		retransmit_tries = 3
+		plugins {
+			include /etc/strongswan.d/charon/*.conf
+			vici {
+				socket = unix://$dir/charon.vici
+			}
+		}
+		filelog {
+			charon {
+				path = $dir/charon.log
+				time_format = %T
+				default = 1
+				ike = 2
+				cfg = 2
+				flush_line = yes
+			}
+		}
+		syslog {
+			daemon {
+				default = -1
+			}
+		}
+	}
+	CONF
+	ip netns exec "$ns" unshare -m sh -c "
+		mount -t tmpfs none /run &&
+		mount --bind '$dir/swanctl' /etc/swanctl &&
+		STRONGSWAN_CONF='$dir/strongswan.conf' exec '$CHARON'" \
+		> "$dir/charon.out" 2>&1 &
+	echo $! > "$dir/charon.pid"
+	wait_for 20 swanctl_ "$dir" --stats >/dev/null 2>&1
+}
+
+# swanctl_ DIR COMMAND [ARGS]: swanctl talking to that charon.
+swanctl_() {
+	local dir=$1 cmd=$2; shift 2
+	swanctl "$cmd" --uri "unix://$dir/charon.vici" "$@" 2> "$dir/swanctl.err"
+}
+
+# charon_load DIR: load DIR/swanctl/swanctl.conf (conns and secrets).
+charon_load() {
+	swanctl_ "$1" --load-all --noprompt \
+		--file "$1/swanctl/swanctl.conf" >"$1/load.out" ||
+		{ sed 's/^/# swanctl: /' "$1/load.out"; return 1; }
+}
+
+charon_stop() {
+	[ -f "$1/charon.pid" ] || return 0
+	kill "$(cat "$1/charon.pid")" 2>/dev/null
+	rm -f "$1/charon.pid"
+}
+
+# ikedaemon_start NS DIR: ikedaemon with DIR/ikedaemon.conf, logging
+# (debug) to DIR/ikedaemon.log, control socket DIR/ctl.sock.
+ikedaemon_start() {
+	local ns=$1 dir=$2
+	ip netns exec "$ns" "$IKEDAEMON" -d -v -f "$dir/ikedaemon.conf" \
+		-s "$dir/ctl.sock" > "$dir/ikedaemon.log" 2>&1 &
+	echo $! > "$dir/ikedaemon.pid"
+	wait_for 10 test -S "$dir/ctl.sock"
+}
+
+ikedaemon_stop() {
+	local pid
+	[ -f "$1/ikedaemon.pid" ] || return 0
+	pid=$(cat "$1/ikedaemon.pid")
+	kill "$pid" 2>/dev/null
+	wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
+	rm -f "$1/ikedaemon.pid"
+}
+
+ikectl_d() {
+	local dir=$1; shift
+	"$IKECTL" -s "$dir/ctl.sock" "$@"
+}
+
+# log_has FILE ERE: the log has a matching line.
+log_has() { grep -Eq -- "$2" "$1"; }
+# log_wait SECONDS FILE ERE
+log_wait() { wait_for "$1" log_has "$2" "$3"; }
+# log_show FILE ERE: the first matching line, as a KTAP comment.
+log_show() { grep -E -m1 -- "$2" "$1" | sed 's/^/#   /'; }
+
+# Print "IN OUT" ESP SPIs of charon's first installed CHILD SA (a rekeyed
+# one may still be listed).
+charon_child_spis() {
+	swanctl_ "$1" --list-sas 2>/dev/null | awk '
+		/reqid/ { inst = /INSTALLED/ }
+		inst && $1 == "in" && !i { i = $2; sub(",", "", i) }
+		inst && $1 == "out" && !o { o = $2; sub(",", "", o) }
+		END { print i, o }'
+}
+
+# Print "IN OUT" ESP SPIs of ikedaemon's first CHILD SA.
+ikedaemon_child_spis() {
+	ikectl_d "$1" status 2>/dev/null |
+		sed -n 's/.*ESP SPIs: \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1 \2/p' |
+		head -n 1
+}
+
+# Print "SPIi SPIr" of the first IKE SA on each side.
+charon_ike_spis() {
+	swanctl_ "$1" --list-sas 2>/dev/null |
+		sed -n 's/.*IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p' |
+		head -n 1
+}
+
+ikedaemon_ike_spis() {
+	ikectl_d "$1" status 2>/dev/null |
+		sed -n 's/.*SPIs: \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p' |
+		head -n 1
+}
+
+# swanctl.conf for charon and ikedaemon.conf for us, from one description:
+# ike_conf_charon DIR ROLE(initiator|responder) IKE_PROP ESP_PROP LOCAL_TS
+#   REMOTE_TS [PSK] [LOCAL_ID] [REMOTE_ID]
+ike_conf_charon() {
+	local dir=$1 role=$2 ike=$3 esp=$4 lts=$5 rts=$6
+	local psk=${7:-$IKE_PSK} lid=${8:-moon.example} rid=${9:-sun.example}
+	mkdir -p "$dir/swanctl"
+	cat > "$dir/swanctl/swanctl.conf" <<-CONF
+	connections {
+		peer {
+			local_addrs = 192.0.2.2
+			remote_addrs = 192.0.2.1
+			proposals = $ike
+			local {
+				auth = psk
+				id = $lid
+			}
+			remote {
+				auth = psk
+				id = $rid
+			}
+			children {
+				net {
+					local_ts = $lts
+					remote_ts = $rts
+					esp_proposals = $esp
+					start_action = none
+				}
+			}
+		}
+	}
+	secrets {
+		ike-peer {
+			id-1 = $lid
+			id-2 = $rid
+			secret = "$psk"
+		}
+	}
+	CONF
+}
+
+# ike_conf_ours DIR START(start|none) IKE_PROP ESP_PROP LOCAL_TS REMOTE_TS
+#   [PSK] [LOCAL_ID] [REMOTE_ID]; IKE_DPD=2s in the environment adds
+#   dpd_delay, IKE_REKEY=5s the child's rekey_time, IKE_IKE_REKEY=5s the
+#   IKE SA's.
+ike_conf_ours() {
+	local dir=$1 start=$2 ike=$3 esp=$4 lts=$5 rts=$6
+	local psk=${7:-$IKE_PSK} lid=${8:-sun.example} rid=${9:-moon.example}
+	cat > "$dir/ikedaemon.conf" <<-CONF
+	connections {
+		gw {
+			local_addrs = 192.0.2.1
+			remote_addrs = 192.0.2.2
+			proposals = $ike
+			$([ -n "$IKE_DPD" ] && echo "dpd_delay = $IKE_DPD")
+			$([ -n "$IKE_IKE_REKEY" ] && echo "rekey_time = $IKE_IKE_REKEY")
+			local {
+				auth = psk
+				id = $lid
+			}
+			remote {
+				auth = psk
+				id = $rid
+			}
+			children {
+				net {
+					local_ts = $lts
+					remote_ts = $rts
+					esp_proposals = $esp
+					start_action = $start
+					$([ -n "$IKE_REKEY" ] && echo "rekey_time = $IKE_REKEY")
+					$([ -n "$IKE_REKEY" ] && echo "life_time = 120s")
+				}
+			}
+		}
+	}
+	secrets {
+		ike-gw {
+			id-1 = $lid
+			id-2 = $rid
+			secret = "$psk"
+		}
+	}
+	CONF
+}
