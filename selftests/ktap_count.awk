@@ -13,7 +13,7 @@ inprog && /^# +(not )?ok [0-9]+/ {
 	else nested_f++
 	next
 }
-/^(not )?ok [0-9]+/ {
+/^(not )?ok( |$)/ {
 	ok = ($0 ~ /^ok/); skip = ($0 ~ /# SKIP/)
 	if (inprog && nested_p + nested_f + nested_s > 0) {
 		p += nested_p; f += nested_f; s += nested_s

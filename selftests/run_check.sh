@@ -22,6 +22,20 @@ for d in ikectl ikedaemon; do
 		{ echo "not ok - $d unit tests did not build or run" | tee -a "$out/unit.ktap"; }
 done
 
+# A brief libFuzzer run of each parser, so the targets cannot rot; longer:
+# make -C ikedaemon fuzz-ikev2 FUZZ_TIME=600 (or fuzz, for the config).
+fuzz_time=${FUZZ_TIME:-15}
+echo "== fuzz (${fuzz_time} s each)"
+for target in fuzz-ikev2 fuzz; do
+	if make -s -C ikedaemon "$target" FUZZ_TIME="$fuzz_time" \
+		>"$out/$target.log" 2>&1; then
+		echo "ok - $target: ${fuzz_time} s without a crash"
+	else
+		tail -n 20 "$out/$target.log" | sed 's/^/# /'
+		echo "not ok - $target: see $out/$target.log"
+	fi
+done | tee -a "$out/unit.ktap"
+
 echo "== selftests"
 make -s -C selftests all KSFT_DIR="$KSFT_DIR" T="$T" || errors=$((errors + 1))
 
