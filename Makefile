@@ -2,7 +2,8 @@
 #   make            build everything (installs missing build packages first)
 #   make check      unit tests, then selftests (in QEMU unless this kernel
 #                   can load modules); T=name runs the matching tests only
-#   make demo       a manual-keyed tunnel between two namespaces
+#   make demo       an IKEv2 tunnel between two namespaces (ikedaemon both sides)
+#   make demo-manual  the same with manual keys (ikectl sa/policy)
 #   make deps       install what build, tests and demo need (Debian)
 #   make clean
 
@@ -12,7 +13,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/.build
 export KVER KDIR BUILD
 
-.PHONY: all deps module module-debug programs check demo clean style
+.PHONY: all deps module module-debug programs check demo demo-manual clean style
 
 all: deps module programs
 
@@ -34,6 +35,9 @@ check: all
 	@./selftests/run_check.sh
 
 demo: all
+	@./selftests/demo_ike.sh
+
+demo-manual: all
 	@./selftests/demo.sh
 
 # checkpatch is not in Debian's headers package: take it from linux-source.
