@@ -5,6 +5,9 @@
 #   make demo       an IKEv2 tunnel between two namespaces (ikedaemon both sides)
 #   make demo-manual  the same with manual keys (ikectl sa/policy)
 #   make deps       install what build, tests and demo need (Debian)
+#   make bench      ikesec vs XFRM vs WireGuard in one VM boot (~15 min under
+#                   TCG) into bench/results/; make bench-smoke: a 2-minute
+#                   run asserting every row gets a number (bench/README.md)
 #   make clean
 
 KVER ?= $(shell for d in $$(ls -d /lib/modules/*/build 2>/dev/null | sort -V -r); do \
@@ -13,7 +16,8 @@ KDIR ?= /lib/modules/$(KVER)/build
 BUILD := $(CURDIR)/.build
 export KVER KDIR BUILD
 
-.PHONY: all deps module module-debug programs check demo demo-manual clean style
+.PHONY: all deps module module-debug programs check demo demo-manual clean style \
+	bench bench-build bench-smoke
 
 all: deps module programs
 
@@ -40,6 +44,17 @@ demo: all
 demo-manual: all
 	@./selftests/demo.sh
 
+# Only what the benchmark runs: the module, ikectl and bench/sa_flood.
+bench-build: deps module
+	$(MAKE) -C ikectl
+	$(MAKE) -C bench
+
+bench: bench-build
+	@./bench/run.sh
+
+bench-smoke: bench-build
+	@./bench/run.sh --smoke
+
 # checkpatch is not in Debian's headers package: take it from linux-source.
 CHECKPATCH := $(BUILD)/checkpatch/scripts/checkpatch.pl
 $(CHECKPATCH):
@@ -57,4 +72,5 @@ clean:
 	$(MAKE) -C ikectl clean
 	$(MAKE) -C ikedaemon clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C bench clean
 	rm -rf $(BUILD)

@@ -18,6 +18,8 @@ pkgs=(
 	# need it: its package conflicts with strongSwan's charon)
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	libcharon-extra-plugins libcharon-extauth-plugins wireguard-tools
+	# make bench: JSON of iperf3, the chart, perf inside the VM
+	jq python3-matplotlib linux-perf
 )
 
 missing=()

@@ -4,6 +4,7 @@
 # Debian's kernel (selftests/vm). Ends with "N passed, N failed[, N skipped]".
 #   T=substring  run only the matching selftests
 #   IKESEC_VM=1  use the VM even where modules could be loaded here
+#   IKESEC_NO_BENCH=1  skip the benchmark smoke run (skipped with T= too)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -55,6 +56,18 @@ if [ $errors -eq 0 ]; then
 	if [ "$rc" -ne 0 ]; then
 		echo "not ok - selftest run failed (exit $rc)" | tee -a "$out/selftests.ktap"
 	fi
+fi
+
+# The benchmark with tiny durations, so it cannot rot (its own VM boot,
+# about 2 minutes; numbers are not checked, only that every row got one).
+if [ -z "$T" ] && [ -z "${IKESEC_NO_BENCH:-}" ]; then
+	echo "== bench smoke (make bench for real numbers)"
+	if bench/run.sh --smoke >"$out/bench-smoke.log" 2>&1; then
+		echo "ok - bench smoke: every row got a number"
+	else
+		tail -n 20 "$out/bench-smoke.log" | sed 's/^/# /'
+		echo "not ok - bench smoke: see $out/bench-smoke.log"
+	fi | tee "$out/bench.ktap"
 fi
 
 read -r passed failed skipped < <(cat "$out"/*.ktap 2>/dev/null |

@@ -1,0 +1,451 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The measurements of `make bench`, run as root where modules load (inside
+# the test VM, started by bench/run.sh). Every system is measured in the same
+# boot, one after the other, on the same topology:
+#
+#   ns bl (sender, iperf3 -c)                ns br (receiver, iperf3 -s)
+#   dummy inner 10.1.0.1/24                  dummy inner 10.2.0.1/24
+#   veth0 192.0.2.1/24 ---------------------- veth0 192.0.2.2/24
+#   one tunnel 10.1.0.0/24 <-> 10.2.0.0/24: none, ikesec, XFRM or WireGuard
+#
+# Output: $BENCH_OUT/raw.tsv, one line per sample:
+#   R <system> <measure> <value>      (units in bench/README.md)
+#   M <key> <value>                   (what ran: kernel, drivers, knobs)
+# plus logs (tcrypt.log, perf-*.txt). See bench/README.md for the knobs.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+OUT=${BENCH_OUT:?}
+T=${BENCH_TIME:-5}
+REPS=${BENCH_REPS:-3}
+PINGS=${BENCH_PINGS:-40}
+NSA=${BENCH_SA:-10000}
+SMOKE=${BENCH_SMOKE:-0}
+# BENCH_SYSTEMS: which tunnels to measure; BENCH_SKIP: any of tcrypt, scale,
+# ike (parts left out, e.g. for a quick profile with BENCH_PERF=1).
+SYSTEMS=${BENCH_SYSTEMS:-plain ikesec-gcm xfrm-gcm ikesec-chacha xfrm-chacha wireguard}
+SKIP=" ${BENCH_SKIP:-} "
+IKECTL=$top/ikectl/ikectl
+FLOOD=$top/bench/sa_flood
+OMIT=${BENCH_OMIT:-1}	# seconds of slow start left out of each iperf3 run
+L=bench-bl R=bench-br
+mkdir -p "$OUT"
+raw=$OUT/raw.tsv
+: >"$raw"
+
+rec() { printf 'R\t%s\t%s\t%s\n' "$1" "$2" "$3" >>"$raw"; echo "# $1 $2 $3"; }
+meta() { printf 'M\t%s\t%s\n' "$1" "$2" >>"$raw"; echo "# meta $1: $2"; }
+note() { echo "# [${SECONDS}s] $*"; }
+
+wait_for() { # SECONDS CMD...
+	local i
+	for ((i = 0; i < $1 * 10; i++)); do
+		"${@:2}" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- crypto drivers first, for every system alike (NOTES.md, Measuring) ---
+for m in aesni_intel chacha20poly1305 chacha_x86_64 poly1305_x86_64 \
+	esp4 esp4_offload xfrm_user wireguard; do
+	modprobe -q "$m" || note "modprobe $m failed"
+done
+lsmod | awk '{print $1}' | grep -qx ikesec || "$top/selftests/insmod.sh" ||
+	{ echo "bench: cannot load ikesec" >&2; exit 1; }
+meta kernel "$(uname -r)"
+meta cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
+meta knobs "BENCH_TIME=$T BENCH_OMIT=$OMIT BENCH_REPS=$REPS BENCH_PINGS=$PINGS BENCH_SA=$NSA BENCH_SMOKE=$SMOKE"
+meta ikesec "$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
+
+# --- raw AEAD ceiling: tcrypt prints to dmesg and fails the load on purpose --
+# In smoke mode it runs beside the network runs (only the numbers' presence
+# matters there); otherwise alone, before them.
+tcrypt() {
+	local mode
+	for mode in 211 213; do
+		dmesg -C
+		modprobe tcrypt mode=$mode sec=1 2>/dev/null
+		dmesg -t >>"$OUT/tcrypt.log"
+	done
+}
+tcrypt_parse() {
+	# "testing speed of rfc4106(gcm(aes)) (driver) encryption" then
+	# "test 5 (160 bit key, 1420 byte blocks): N operations in 1 seconds (B bytes)"
+	awk -v want="$1" '
+		/testing speed of/ { cur = ($4 == want && $NF == "encryption") ; drv = $5; next }
+		cur && /1420 byte blocks/ && /operations in/ {
+			match($0, /operations in [0-9]+ seconds \([0-9]+ bytes\)/)
+			split(substr($0, RSTART, RLENGTH), w, /[ (]+/)
+			printf "%s %.1f\n", drv, w[5] * 8 / w[3] / 1e6; exit
+		}' "$OUT/tcrypt.log"
+}
+: >"$OUT/tcrypt.log"
+tcrypt_pid=
+if [[ $SKIP = *" tcrypt "* ]]; then
+	:
+elif [ "$SMOKE" = 1 ]; then
+	tcrypt &
+	tcrypt_pid=$!
+else
+	note "tcrypt (about 80 s)"
+	tcrypt
+fi
+
+# --- topology ---
+hexkey() { od -An -tx1 -N36 /dev/urandom | tr -d ' \n'; }
+K1=$(hexkey) K2=$(hexkey)
+GCM_X='rfc4106(gcm(aes))' CHA_X='rfc7539esp(chacha20,poly1305)'
+
+ns_up() {
+	local ns
+	ns_down
+	ip netns add $L && ip netns add $R || return 1
+	ip link add veth0 netns $L type veth peer name veth0 netns $R
+	for ns in $L $R; do
+		ip -n $ns link set lo up
+		ip -n $ns link add inner type dummy
+		ip -n $ns link set inner up
+		ip -n $ns link set veth0 up
+	done
+	ip -n $L addr add 192.0.2.1/24 dev veth0
+	ip -n $R addr add 192.0.2.2/24 dev veth0
+	ip -n $L addr add 10.1.0.1/24 dev inner
+	ip -n $R addr add 10.2.0.1/24 dev inner
+}
+ns_down() {
+	ip netns pids $R 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del $L 2>/dev/null
+	ip netns del $R 2>/dev/null
+	true
+}
+routes_via() {
+	ip -n $L route add 10.2.0.0/24 via 192.0.2.2 src 10.1.0.1 &&
+	ip -n $R route add 10.1.0.0/24 via 192.0.2.1 src 10.2.0.1
+}
+
+setup_plain() { ns_up && routes_via; }
+
+# setup_ikesec aes-gcm|chacha20-poly1305: SPIs 0x1001 (bl->br), 0x1002 back.
+setup_ikesec() {
+	ns_up && routes_via || return 1
+	ikesec_side $L 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 0x1001 $K1 0x1002 $K2 "$1" &&
+	ikesec_side $R 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 0x1002 $K2 0x1001 $K1 "$1"
+}
+ikesec_side() { # NS LOCAL PEER LNET RNET SPI_OUT KEY_OUT SPI_IN KEY_IN ALG
+	local c="ip netns exec $1 $IKECTL"
+	$c sa add dir out spi "$6" src "$2" dst "$3" enc "${10}" "0x$7" reqid 1 &&
+	$c sa add dir in spi "$8" src "$3" dst "$2" enc "${10}" "0x$9" reqid 1 &&
+	$c policy add dir out src "$4" dst "$5" action protect \
+		tmpl reqid 1 mode tunnel src "$2" dst "$3" >/dev/null &&
+	$c policy add dir in src "$5" dst "$4" action protect \
+		tmpl reqid 1 mode tunnel src "$3" dst "$2" >/dev/null
+}
+
+# setup_xfrm ALGNAME: the same SPIs and keys with ip xfrm.
+setup_xfrm() {
+	ns_up && routes_via || return 1
+	xfrm_side $L 192.0.2.1 192.0.2.2 10.1.0.0/24 10.2.0.0/24 0x1001 $K1 0x1002 $K2 "$1" &&
+	xfrm_side $R 192.0.2.2 192.0.2.1 10.2.0.0/24 10.1.0.0/24 0x1002 $K2 0x1001 $K1 "$1"
+}
+xfrm_side() { # NS LOCAL PEER LNET RNET SPI_OUT KEY_OUT SPI_IN KEY_IN ALG
+	local x="ip -n $1 xfrm"
+	$x state add src "$2" dst "$3" proto esp spi "$6" reqid 1 mode tunnel \
+		aead "${10}" "0x$7" 128 &&
+	$x state add src "$3" dst "$2" proto esp spi "$8" reqid 1 mode tunnel \
+		aead "${10}" "0x$9" 128 &&
+	$x policy add src "$4" dst "$5" dir out \
+		tmpl src "$2" dst "$3" proto esp reqid 1 mode tunnel &&
+	$x policy add src "$5" dst "$4" dir in \
+		tmpl src "$3" dst "$2" proto esp reqid 1 mode tunnel
+}
+
+setup_wg() {
+	ns_up || return 1
+	local kl kr
+	kl=$(wg genkey) kr=$(wg genkey)
+	wg_side $L "$kl" "$(echo "$kr" | wg pubkey)" 192.0.2.2 10.2.0.0/24 10.1.0.1 &&
+	wg_side $R "$kr" "$(echo "$kl" | wg pubkey)" 192.0.2.1 10.1.0.0/24 10.2.0.1
+}
+wg_side() { # NS PRIV PEERPUB PEERADDR RNET SRC
+	ip -n "$1" link add wg0 type wireguard &&
+	ip netns exec "$1" wg set wg0 private-key <(echo "$2") listen-port 51820 \
+		peer "$3" allowed-ips "$5" endpoint "$4:51820" &&
+	ip -n "$1" link set wg0 up &&
+	ip -n "$1" route add "$5" dev wg0 src "$6"
+}
+
+# --- measures ---
+iperf_server() {
+	ip netns exec $R iperf3 -s -B 10.2.0.1 -D >/dev/null 2>&1
+	wait_for 5 sh -c "ip netns exec $R ss -tln | grep -q ':5201 '"
+}
+# iperf SYS MEASURE ARGS...: one run, the receiver's rate.
+iperf() {
+	local sys=$1 m=$2 j v; shift 2
+	# The receiver's side: UDP packets that arrived (kpps), TCP Mbit/s.
+	v=$(ip netns exec $L timeout $((T + 20)) iperf3 -c 10.2.0.1 -B 10.1.0.1 \
+		-t "$T" -O "$OMIT" -J "$@" 2>/dev/null | jq -r --arg m "$m" '
+		.end.sum_received | if $m | startswith("udp64")
+		then .bytes / 64 / .seconds / 1e3 * 100 | round / 100
+		else .bits_per_second / 1e6 * 10 | round / 10 end' 2>/dev/null)
+	[ "$v" = null ] && v=
+	if [ -n "$v" ]; then rec "$sys" "$m" "$v"; else note "$sys $m: iperf3 failed"; fi
+}
+# RTT median of one ping series, in microseconds.
+rtt() {
+	local v
+	v=$(ip netns exec $L ping -c "$PINGS" -i 0.05 -W 2 -I 10.1.0.1 10.2.0.1 |
+		sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n |
+		awk '{ a[NR] = $1 } END { if (NR) printf "%.0f\n", a[int((NR + 1) / 2)] * 1000 }')
+	if [ -n "$v" ]; then rec "$1" rtt "$v"; else note "$1 rtt: ping failed"; fi
+}
+# perf_start NAME / perf_stop NAME: `perf record -a -g` around whatever runs
+# in between (cpu-clock: TCG has no PMU), reports into $OUT/perf-NAME.txt.
+# perf starts disabled and is enabled through its control FIFO once ready:
+# under TCG it needs seconds to read the system before it samples.
+perf_start() {
+	local d=/tmp/bench-perf-$1
+	command -v perf >/dev/null || { note "perf missing"; return 1; }
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	rm -f "$d.ctl" "$d.ack"
+	mkfifo "$d.ctl" "$d.ack"
+	perf record -e cpu-clock -a -g -o "$d.data" -D -1 \
+		--control "fifo:$d.ctl,$d.ack" -- sleep 3600 >"$d.log" 2>&1 &
+	PERF_PID=$!
+	# Read-write opens: a FIFO opened so never blocks, even if perf died.
+	exec 7<>"$d.ctl" 8<>"$d.ack"
+	echo enable >&7
+	read -r -t 120 _ <&8 || note "perf did not acknowledge enable"
+}
+perf_stop() {
+	local d=/tmp/bench-perf-$1
+	echo disable >&7
+	read -r -t 60 _ <&8
+	exec 7>&- 8<&-
+	kill -INT "$PERF_PID" 2>/dev/null
+	wait "$PERF_PID"
+	{
+		echo "### perf report --no-children --sort sym ($1)"
+		perf report -i "$d.data" --stdio --no-children --sort sym \
+			--percent-limit 0.7 -g none 2>/dev/null | grep -v '^$'
+		echo "### perf report --no-children --sort dso ($1)"
+		perf report -i "$d.data" --stdio --no-children --sort dso \
+			--percent-limit 1 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
+		echo "### callers of the top entries ($1)"
+		perf report -i "$d.data" --stdio --no-children --sort sym \
+			--percent-limit 1.5 -g caller,0.5,callee,function,percent \
+			2>/dev/null | grep -v "^ *|* *$" | head -900
+	} >"$OUT/perf-$1.txt"
+	rm -f "$d.data" "$d.ctl" "$d.ack" "$d.log"
+}
+# perf_profile SYS: one more TCP run, profiled.
+perf_profile() {
+	perf_start "$1" || return
+	iperf "$1" tcp1-perf
+	perf_stop "$1"
+}
+
+# measure SYS: every measure, REPS times each, on the tunnel set up now.
+measure() {
+	local sys=$1 i
+	if ! wait_for 10 ip netns exec $L ping -c 1 -W 1 -I 10.1.0.1 10.2.0.1 >/dev/null; then
+		note "$sys: no connectivity through the tunnel; skipped"
+		return 1
+	fi
+	iperf_server || { note "$sys: iperf3 server did not start"; return 1; }
+	for ((i = 0; i < REPS; i++)); do iperf "$sys" tcp1; done
+	for ((i = 0; i < REPS; i++)); do iperf "$sys" tcp4 -P 4; done
+	for ((i = 0; i < REPS; i++)); do iperf "$sys" udp64 -u -l 64 -b 0; done
+	for ((i = 0; i < REPS; i++)); do rtt "$sys"; done
+	if [ "${BENCH_PERF:-0}" = 1 ] && [[ $sys = *-gcm ]]; then
+		perf_profile "$sys"
+	fi
+}
+
+run_system() { # SYS SETUP...
+	local sys=$1; shift
+	[[ " $SYSTEMS " = *" $sys "* ]] || return 0
+	note "== $sys"
+	if "$@"; then measure "$sys"; else note "$sys: setup failed"; fi
+	ns_down
+}
+
+run_system plain setup_plain
+run_system ikesec-gcm setup_ikesec aes-gcm
+run_system xfrm-gcm setup_xfrm "$GCM_X"
+run_system ikesec-chacha setup_ikesec chacha20-poly1305
+run_system xfrm-chacha setup_xfrm "$CHA_X"
+run_system wireguard setup_wg
+
+# Which driver served each AEAD (filled once the transforms were used).
+meta drivers "$(awk '/^name/ { n = $3 } /^driver/ { d = $3 } /^priority/ {
+	if (n ~ /^(rfc4106\(gcm\(aes\)\)|rfc7539esp|gcm\(aes\)|chacha20|poly1305)/)
+		printf "%s=%s(%s) ", n, d, $3 }' /proc/crypto)"
+
+# --- scale: N SA pairs + N policy pairs on each side ---
+# SUnreclaim, not Slab: SAs are unreclaimable, and the reclaimable part
+# (dentries, inodes) moves by itself, more than 10,000 SAs would.
+slab_kb() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
+free_kb() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+xfrm_batch() { # KIND N LOCAL PEER FIRST: sa_flood's objects, for ip -batch
+	awk -v kind="$1" -v n="$2" -v l="$3" -v p="$4" -v first="$5" -v key="0x$K1" 'BEGIN {
+		for (i = first; i < first + n; i++) {
+			a = sprintf("10.%d.%d.%d", 128 + int(i / 65536), int(i / 256) % 256, i % 256)
+			b = sprintf("10.%d.%d.%d", 192 + int(i / 65536), int(i / 256) % 256, i % 256)
+			r = 1000 + i
+			if (kind == "sa") {
+				printf "xfrm state add src %s dst %s proto esp spi 0x%x reqid %d mode tunnel aead rfc4106(gcm(aes)) %s 128\n", l, p, 2097152 + i, r, key
+				printf "xfrm state add src %s dst %s proto esp spi 0x%x reqid %d mode tunnel aead rfc4106(gcm(aes)) %s 128\n", p, l, 1048576 + i, r, key
+			} else {
+				printf "xfrm policy add src %s/32 dst %s/32 dir out tmpl src %s dst %s proto esp reqid %d mode tunnel\n", a, b, l, p, r
+				printf "xfrm policy add src %s/32 dst %s/32 dir in tmpl src %s dst %s proto esp reqid %d mode tunnel\n", b, a, p, l, r
+			}
+		}
+	}'
+}
+# add_objs SYS KIND N NS LOCAL PEER [FIRST]: prints "<seconds>", or nothing
+# on failure.
+add_objs() {
+	local sys=$1 kind=$2 n=$3 ns=$4 first=${7:-0} f t0 t1
+	if [[ $sys = ikesec* ]]; then
+		ip netns exec "$ns" "$FLOOD" "$kind" "$n" "$5" "$6" "$first" | awk '{ print $2 }'
+	else
+		f=/tmp/bench-batch-$kind-$ns
+		xfrm_batch "$kind" "$n" "$5" "$6" "$first" >"$f"
+		t0=$(date +%s.%N)
+		ip -n "$ns" -batch "$f" >/dev/null || { rm -f "$f"; return 1; }
+		t1=$(date +%s.%N)
+		rm -f "$f"
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
+	fi
+}
+slab_cache() { # NAME: bytes held by that slab cache (active objects x size)
+	awk -v c="$1" '$1 == c { print $2 * $4 }' /proc/slabinfo
+}
+# scale SYS SETUP ALG N: N SA pairs (time, memory), then N policy pairs,
+# then 1000 more SA pairs with those policies installed; the receiver gets
+# the same tables, then traffic runs through the tunnel beside them.
+scale() {
+	local sys=$1 setup=$2 alg=$3 n=$4 s0 s1 s2 f0 f1 c0 c1 t cache sfx
+	sfx=$([ "$n" = "$NSA" ] && echo "" || echo "-$n")
+	note "== $sys: $n SA pairs and $n policy pairs"
+	$setup "$alg" || { note "$sys scale: setup failed"; ns_down; return; }
+	cache=xfrm_state
+	[[ $sys = ikesec* ]] && cache=ikesec_sa
+	# Profiled (BENCH_PERF=1): perf's buffers exist before the first reading.
+	local prof=0
+	[ "${BENCH_PERF:-0}" = 1 ] && [ "$n" = "$NSA" ] && perf_start "$sys-sa_add" && prof=1
+	sync; echo 3 >/proc/sys/vm/drop_caches
+	s0=$(slab_kb) f0=$(free_kb) c0=$(slab_cache $cache)
+	t=$(add_objs "$sys" sa "$n" $L 192.0.2.1 192.0.2.2)
+	[ -n "$t" ] || { note "$sys: adding SAs failed"; ns_down; return; }
+	s1=$(slab_kb) f1=$(free_kb) c1=$(slab_cache $cache)
+	[ "$prof" = 1 ] && perf_stop "$sys-sa_add"
+	rec "$sys" "sa_add$sfx" "$(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", 2 * n / t }')"
+	rec "$sys" "sa_slab$sfx" $(((s1 - s0) * 1024 / (2 * n)))
+	rec "$sys" "sa_mem$sfx" $(((f0 - f1) * 1024 / (2 * n)))
+	[ -n "$c0$c1" ] && rec "$sys" "sa_cache$sfx" $(((${c1:-0} - ${c0:-0}) / (2 * n)))
+	t=$(add_objs "$sys" policy "$n" $L 192.0.2.1 192.0.2.2)
+	[ -n "$t" ] || { note "$sys: adding policies failed"; ns_down; return; }
+	s2=$(slab_kb)
+	rec "$sys" "pol_add$sfx" "$(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", 2 * n / t }')"
+	rec "$sys" "pol_slab$sfx" $(((s2 - s1) * 1024 / (2 * n)))
+	# Adding an SA once the SPD is full: what a daemon pays per rekey.
+	local m=$((n < 1000 ? n : 1000))
+	t=$(add_objs "$sys" sa "$m" $L 192.0.2.1 192.0.2.2 "$n")
+	[ -n "$t" ] && rec "$sys" "sa_add_full$sfx" "$(awk -v n="$m" -v t="$t" 'BEGIN { printf "%.0f", 2 * n / t }')"
+	# The receiver holds as many, for its inbound policy check.
+	add_objs "$sys" sa "$n" $R 192.0.2.2 192.0.2.1 >/dev/null &&
+	add_objs "$sys" policy "$n" $R 192.0.2.2 192.0.2.1 >/dev/null ||
+		note "$sys: receiver flood failed"
+	if [ "$n" = "$NSA" ] && wait_for 10 ip netns exec $L ping -c 1 -W 1 -I 10.1.0.1 10.2.0.1 >/dev/null &&
+		iperf_server; then
+		local i
+		for ((i = 0; i < REPS; i++)); do iperf "$sys" tcp1-10kpol; done
+		for ((i = 0; i < REPS; i++)); do iperf "$sys" udp64-10kpol -u -l 64 -b 0; done
+	fi
+	ns_down
+}
+if [[ $SKIP != *" scale "* ]]; then
+scale ikesec-gcm setup_ikesec aes-gcm "$NSA"
+scale xfrm-gcm setup_xfrm "$GCM_X" "$NSA"
+fi
+if [ "${BENCH_SCALE:-}" = full ]; then
+	scale ikesec-gcm setup_ikesec aes-gcm 100000
+	scale xfrm-gcm setup_xfrm "$GCM_X" 100000
+fi
+
+# --- control plane: IKE_SA_INIT + IKE_AUTH (PSK) per second, as responder --
+# The same initiator (charon, in ns b) against ikedaemon, then against a
+# second charon with the same swanctl.conf; each handshake is timed from
+# `swanctl --initiate` to its return (CHILD SA installed), then torn down.
+handshakes() { # SYS DIR: HS handshakes against the responder running now
+	local i t0 t1
+	for ((i = 0; i < HS; i++)); do
+		t0=$(date +%s.%N)
+		swanctl_ "$CD/b" --initiate --child net --timeout 20 >/dev/null 2>&1 ||
+			{ note "$1: handshake $i failed"; continue; }
+		t1=$(date +%s.%N)
+		rec "$1" handshakes "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", 1 / (b - a) }')"
+		swanctl_ "$CD/b" --terminate --ike peer --timeout 10 >/dev/null 2>&1
+		wait_for 10 sh -c "! swanctl --list-sas --uri unix://$CD/b/charon.vici 2>/dev/null | grep -q ESTABLISHED"
+	done
+}
+control_plane() {
+	# ike_lib.sh's optional knobs, unset here (this script runs with -u).
+	IKE_DPD= IKE_IKE_REKEY= IKE_REKEY=
+	# shellcheck source=../selftests/lib.sh
+	. "$top/selftests/lib.sh"
+	# shellcheck source=../selftests/ike_lib.sh
+	. "$top/selftests/ike_lib.sh"
+	[ -x "$CHARON" ] && [ -x "$IKEDAEMON" ] && command -v swanctl >/dev/null ||
+		{ note "control plane: charon or ikedaemon missing"; return; }
+	CD=$(mktemp -d /tmp/bench-ike.XXXXXX)
+	mkdir -p "$CD/a" "$CD/b" "$CD/c"
+	ns_down
+	ike_topology $L $R || return
+	local ike=aes256gcm16-prfsha256-x25519 esp=aes256gcm16
+	ike_conf_charon "$CD/b" initiator $ike $esp 10.0.2.0/24 10.0.1.0/24
+	ike_conf_ours "$CD/a" none $ike $esp 10.0.1.0/24 10.0.2.0/24
+	# The responder charon reads ikedaemon's file: same syntax, same peer.
+	mkdir -p "$CD/c/swanctl"
+	cp "$CD/a/ikedaemon.conf" "$CD/c/swanctl/swanctl.conf"
+	if charon_start $R "$CD/b" && charon_load "$CD/b"; then
+		if ikedaemon_start $L "$CD/a"; then
+			handshakes ikedaemon
+			kill "$(cat "$CD/a/ikedaemon.pid")" 2>/dev/null
+			sleep 1
+		else
+			note "ikedaemon did not start"
+		fi
+		if charon_start $L "$CD/c" && charon_load "$CD/c"; then
+			handshakes strongswan
+		else
+			note "responder charon did not start"
+		fi
+		charon_stop "$CD/c"
+	else
+		note "initiator charon did not start"
+	fi
+	charon_stop "$CD/b"
+	sleep 1
+	tail -n 5 "$CD/a/ikedaemon.log" 2>/dev/null | sed 's/^/# ikedaemon.log: /'
+	ns_down
+	rm -rf "$CD"
+}
+HS=$((REPS > 5 ? REPS : 5))
+[ "$SMOKE" = 1 ] && HS=1
+if [[ $SKIP != *" ike "* ]]; then
+	note "== control plane: $HS handshakes per responder"
+	control_plane
+fi
+
+[ -n "$tcrypt_pid" ] && wait "$tcrypt_pid"
+read -r d v <<<"$(tcrypt_parse 'rfc4106(gcm(aes))')"
+[ -n "${v:-}" ] && { rec aead-gcm aead "$v"; meta aead-gcm-driver "$d"; }
+read -r d v <<<"$(tcrypt_parse 'rfc7539esp(chacha20,poly1305)')"
+[ -n "${v:-}" ] && { rec aead-chacha aead "$v"; meta aead-chacha-driver "$d"; }
+dmesg | grep -E 'WARNING|BUG|Oops' | sed 's/^/# dmesg: /'
+note "guest done"
