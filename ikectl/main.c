@@ -4,10 +4,12 @@
  * dispatcher: global options, then a walk down the command tables, whose
  * names, descriptions and syntax also make up the usage text.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../ikedaemon/ctlproto.h"
@@ -48,6 +50,8 @@ static const char global_usage[] =
 	"Usage: ikectl [-j|--json] COMMAND [ARGUMENTS]\n"
 	"\n"
 	"  -j, --json   print `show' and `stats' output as JSON\n"
+	"  -b, --batch FILE  run the commands in FILE (`-': stdin), one a\n"
+	"               line, stopping at the first that fails\n"
 	"  -s, --socket PATH  ikedaemon's control socket (default\n"
 	"               " CTL_SOCK_PATH ")\n"
 	"  -h, --help   print this help\n";
@@ -164,24 +168,78 @@ static int dispatch(const char *prefix, const struct command *tbl,
 	return IK_EXIT_USAGE;
 }
 
+#define BATCH_MAX_ARGS	64
+
+/*
+ * Many commands for one exec (thousands of SAs in a test or benchmark):
+ * each line is split on blanks, like a shell without quoting; empty lines
+ * and lines starting with `#' are skipped.
+ */
+static int batch(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *line = NULL, *argv[BATCH_MAX_ARGS + 1];
+	int ret = IK_EXIT_OK, argc;
+	unsigned int lineno = 0;
+	size_t cap = 0;
+
+	if (!f) {
+		fprintf(stderr, "ikectl: -b: cannot open `%s': %s\n", path,
+			strerror(errno));
+		return IK_EXIT_USAGE;
+	}
+	while (ret == IK_EXIT_OK && getline(&line, &cap, f) > 0) {
+		lineno++;
+		argv[0] = "ikectl";
+		argc = 1;
+		for (char *w = strtok(line, " \t\n"); w;
+		     w = strtok(NULL, " \t\n")) {
+			if (argc == BATCH_MAX_ARGS) {
+				fprintf(stderr, "ikectl: %s:%u: more than %d words\n",
+					path, lineno, BATCH_MAX_ARGS - 1);
+				ret = IK_EXIT_USAGE;
+				goto out;
+			}
+			argv[argc++] = w;
+		}
+		argv[argc] = NULL;
+		if (argc == 1 || argv[1][0] == '#')
+			continue;
+		ret = dispatch("", commands, NULL, argc, argv);
+		if (ret != IK_EXIT_OK)
+			fprintf(stderr, "ikectl: %s:%u: command failed\n", path,
+				lineno);
+	}
+out:
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "batch", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *batch_path = NULL;
 	int opt;
 
 	/* "+": options end at the command, whose own words may start with -. */
-	while ((opt = getopt_long(argc, argv, "+jhs:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jhs:b:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			pr_json = true;
 			break;
 		case 's':
 			daemon_socket = optarg;
+			break;
+		case 'b':
+			batch_path = optarg;
 			break;
 		case 'h':
 			print_usage(stdout, "", commands, NULL, false);
@@ -190,6 +248,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "(see `ikectl help')\n");
 			return IK_EXIT_USAGE;
 		}
+	}
+	if (batch_path) {
+		if (optind < argc)
+			return usage_error("-b", "takes no command after FILE");
+		return batch(batch_path);
 	}
 	/* dispatch() wants the word before the command in argv[0]. */
 	return dispatch("", commands, NULL, argc - optind + 1,

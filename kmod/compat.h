@@ -23,6 +23,24 @@ extern char ikesec_extack_buf[160];
 #endif
 
 #include <linux/version.h>
+#include <linux/slab.h>
+
+/* A slab cache of its own, never merged with another of the same size:
+ * /proc/slabinfo then counts only our objects, and kmem_cache_destroy()
+ * warns about ours left alive. SLAB_NO_MERGE came in 6.5; before, a
+ * usercopy region (over a field with nothing secret in it) keeps a cache
+ * out of merging just the same.
+ */
+#ifdef SLAB_NO_MERGE
+#define IKESEC_KMEM_CACHE(name, type, public_field)			\
+	kmem_cache_create(name, sizeof(struct type), 0, SLAB_NO_MERGE, NULL)
+#else
+#define IKESEC_KMEM_CACHE(name, type, public_field)			\
+	kmem_cache_create_usercopy(name, sizeof(struct type), 0, 0,	\
+				   offsetof(struct type, public_field),	\
+				   sizeof_field(struct type, public_field), \
+				   NULL)
+#endif
 
 /* Crypto completion callbacks get the request's data pointer directly
  * since 6.3; before, its crypto_async_request. IKESEC_ASYNC_DONE(name, fn)

@@ -8,7 +8,9 @@
 #include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
+#include "policy.h"
 #include "replay.h"
+#include "sa.h"
 
 static int __init ikesec_init(void)
 {
@@ -17,9 +19,15 @@ static int __init ikesec_init(void)
 	if (!ikesec_replay_selftest())
 		return -ENOTRECOVERABLE;
 	ikesec_hooks_module_init();
-	err = ikesec_netns_init();
+	err = ikesec_sa_cache_init();
 	if (err)
 		goto uninit_hooks;
+	err = ikesec_policy_cache_init();
+	if (err)
+		goto uninit_sa_cache;
+	err = ikesec_netns_init();
+	if (err)
+		goto uninit_policy_cache;
 	err = ikesec_netlink_init();
 	if (err)
 		goto uninit_netns;
@@ -30,6 +38,11 @@ static int __init ikesec_init(void)
 
 uninit_netns:
 	ikesec_netns_uninit();
+uninit_policy_cache:
+	rcu_barrier();
+	ikesec_policy_cache_uninit();
+uninit_sa_cache:
+	ikesec_sa_cache_uninit();
 uninit_hooks:
 	ikesec_hooks_module_uninit();
 	return err;
@@ -39,8 +52,11 @@ static void __exit ikesec_exit(void)
 {
 	ikesec_netlink_uninit();
 	ikesec_netns_uninit();
-	ikesec_hooks_module_uninit();
+	/* SAs and policies go back to their caches after a grace period. */
 	rcu_barrier();
+	ikesec_policy_cache_uninit();
+	ikesec_sa_cache_uninit();
+	ikesec_hooks_module_uninit();
 }
 
 module_init(ikesec_init);

@@ -50,6 +50,25 @@ static void count(struct ikesec_net *in, struct ikesec_sa *sa,
 		ikesec_sa_stat_add(sa, IKESEC_SA_STAT_ERRORS, 1);
 }
 
+/* RFC 6935, 6936: over IPv6 a zero UDP checksum is refused unless both
+ * ends opted in, so ESP in UDP gets a real one (RFC 3948 2.1 allows zero
+ * for IPv4 only). The transport header is the UDP header; the packet is
+ * complete.
+ */
+static void udp6_checksum(struct sk_buff *skb)
+{
+	const struct ipv6hdr *ip6h = ipv6_hdr(skb);
+	struct udphdr *uh = udp_hdr(skb);
+	int off = skb_transport_offset(skb), len = skb->len - off;
+
+	uh->check = 0;
+	uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, len,
+				    IPPROTO_UDP, skb_checksum(skb, off, len, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
 /* Clears the skb's control block (IPCB, IP6CB) for the output path. */
 static void push_outer(struct ikesec_sa *sa, struct sk_buff *skb,
 		       const struct output_cb *cb)
@@ -96,19 +115,8 @@ static void push_outer(struct ikesec_sa *sa, struct sk_buff *skb,
 		ip6h->daddr = sa->peer.ip6;
 		skb->protocol = htons(ETH_P_IPV6);
 		memset(IP6CB(skb), 0, sizeof(*IP6CB(skb)));
-		if (proto == IPPROTO_UDP) {
-			struct udphdr *uh = udp_hdr(skb);
-			int len = skb->len - sizeof(*ip6h);
-
-			uh->check = csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr,
-						    len, IPPROTO_UDP,
-						    skb_checksum(skb,
-						    skb_transport_offset(skb),
-						    len, 0));
-			if (!uh->check)
-				uh->check = CSUM_MANGLED_0;
-			skb->ip_summed = CHECKSUM_NONE;
-		}
+		if (proto == IPPROTO_UDP)
+			udp6_checksum(skb);
 	}
 }
 
@@ -126,10 +134,13 @@ static void fix_transport(struct ikesec_sa *sa, struct sk_buff *skb,
 		uh->check = 0;
 		proto = IPPROTO_UDP;
 	}
-	if (cb->family == AF_INET)
+	if (cb->family == AF_INET) {
 		ip_hdr(skb)->protocol = proto;
-	else
+	} else {
 		ipv6_hdr(skb)->nexthdr = proto;
+		if (proto == IPPROTO_UDP)
+			udp6_checksum(skb);
+	}
 }
 
 static void output_finish(struct sk_buff *skb, int err)
@@ -222,6 +233,21 @@ static void too_big(struct sk_buff *skb, u8 family, unsigned int mtu)
 			    max_t(unsigned int, mtu, IPV6_MIN_MTU));
 }
 
+/* RFC 4303 2.4: the largest inner packet that still fits in mtu with
+ * overhead (outer headers, ESP header, IV, ICV) around it: the payload and
+ * its 2 trailer bytes are padded to the cipher's block size.
+ */
+static unsigned int payload_room(unsigned int mtu, unsigned int overhead,
+				 unsigned int blocksize)
+{
+	unsigned int room;
+
+	if (mtu <= overhead)
+		return 0;
+	room = rounddown(mtu - overhead, blocksize);
+	return room > 2 ? room - 2 : 0;
+}
+
 /* One packet (no GSO) to encrypt with sa. Consumes skb and the caller's
  * reference on sa.
  */
@@ -287,8 +313,8 @@ static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family)
 	 */
 	mtu = dst_mtu(dst);
 	if (tunnel && df && outer + hlen + clen + c->icvlen > mtu) {
-		too_big(skb, family, mtu - outer - hlen - c->icvlen -
-			c->blocksize - 1);
+		too_big(skb, family, payload_room(mtu, outer + hlen +
+						  c->icvlen, c->blocksize));
 		dst_release(dst);
 		count(in, sa, IKESEC_STAT_OUT_MTU_DROPS);
 		goto drop;

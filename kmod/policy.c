@@ -23,6 +23,7 @@
 #include <net/ipv6.h>
 #include <linux/inetdevice.h>
 
+#include "compat.h"
 #include "policy.h"
 
 struct spd_key {
@@ -169,15 +170,33 @@ void ikesec_spd_uninit(struct ikesec_net *in)
 	xa_destroy(&in->pol_ids);
 }
 
+static struct kmem_cache *policy_cache;
+
+/* Module load, before any namespace: every policy comes from
+ * "ikesec_policy".
+ */
+int ikesec_policy_cache_init(void)
+{
+	policy_cache = IKESEC_KMEM_CACHE("ikesec_policy", ikesec_policy, sel);
+	return policy_cache ? 0 : -ENOMEM;
+}
+
+/* Module unload, after the last namespace and an rcu_barrier(). */
+void ikesec_policy_cache_uninit(void)
+{
+	kmem_cache_destroy(policy_cache);
+}
+
 struct ikesec_policy *ikesec_policy_alloc(void)
 {
-	struct ikesec_policy *pol = kzalloc(sizeof(*pol), GFP_KERNEL);
+	struct ikesec_policy *pol = kmem_cache_zalloc(policy_cache,
+						      GFP_KERNEL);
 
 	if (!pol)
 		return NULL;
 	pol->hits = alloc_percpu(u64);
 	if (!pol->hits) {
-		kfree(pol);
+		kmem_cache_free(policy_cache, pol);
 		return NULL;
 	}
 	return pol;
@@ -187,7 +206,7 @@ struct ikesec_policy *ikesec_policy_alloc(void)
 void ikesec_policy_free(struct ikesec_policy *pol)
 {
 	free_percpu(pol->hits);
-	kfree(pol);
+	kmem_cache_free(policy_cache, pol);
 }
 
 static void policy_free_rcu(struct rcu_head *head)

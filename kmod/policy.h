@@ -56,6 +56,9 @@ struct ikesec_policy *ikesec_spd_lookup(struct ikesec_net *in, u8 dir,
 bool ikesec_selector_match(const struct ikesec_selector *sel,
 			   const struct ikesec_flow *fl);
 
+int ikesec_policy_cache_init(void);
+void ikesec_policy_cache_uninit(void);
+
 /* Control side (netlink.c), under ikesec_net.lock unless noted. */
 int ikesec_spd_init(struct ikesec_net *in);
 void ikesec_spd_uninit(struct ikesec_net *in);

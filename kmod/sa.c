@@ -13,6 +13,21 @@
 #include "sa.h"
 #include "timers.h"
 
+static struct kmem_cache *sa_cache;
+
+/* Module load, before any namespace: every SA comes from "ikesec_sa". */
+int ikesec_sa_cache_init(void)
+{
+	sa_cache = IKESEC_KMEM_CACHE("ikesec_sa", ikesec_sa, key);
+	return sa_cache ? 0 : -ENOMEM;
+}
+
+/* Module unload, after the last namespace and an rcu_barrier(). */
+void ikesec_sa_cache_uninit(void)
+{
+	kmem_cache_destroy(sa_cache);
+}
+
 static const struct rhashtable_params sa_params = {
 	.key_len = sizeof(struct ikesec_sa_key),
 	.key_offset = offsetof(struct ikesec_sa, key),
@@ -45,7 +60,7 @@ static void sa_free_rcu(struct rcu_head *head)
 	ikesec_crypto_uninit(&sa->crypto);
 	ikesec_replay_uninit(&sa->replay);
 	free_percpu(sa->stats);
-	kfree(sa);
+	kmem_cache_free(sa_cache, sa);
 }
 
 void ikesec_sa_put(struct ikesec_sa *sa)
@@ -71,7 +86,7 @@ int ikesec_sa_add(struct ikesec_net *in, const struct ikesec_sa_cfg *cfg,
 		return -EEXIST;
 	}
 
-	sa = kzalloc(sizeof(*sa), GFP_KERNEL);
+	sa = kmem_cache_zalloc(sa_cache, GFP_KERNEL);
 	if (!sa)
 		return -ENOMEM;
 	sa->stats = alloc_percpu(struct ikesec_sa_stats);
@@ -141,7 +156,7 @@ uninit_crypto:
 free_stats:
 	free_percpu(sa->stats);
 free_sa:
-	kfree(sa);
+	kmem_cache_free(sa_cache, sa);
 	return err;
 }
 

@@ -109,6 +109,8 @@ struct ikesec_sa {
 	struct hlist_node reqid_node;	/* ikesec_net.sa_reqid, outbound */
 };
 
+int ikesec_sa_cache_init(void);
+void ikesec_sa_cache_uninit(void);
 int ikesec_sad_init(struct ikesec_net *in);
 void ikesec_sad_uninit(struct ikesec_net *in);
 

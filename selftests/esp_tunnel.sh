@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # ESP between two namespaces, ikesec on both sides: every cipher, tunnel
 # mode with every inner/outer family mix, transport mode, ESN across the
-# 2^32 boundary, ESP in UDP (RFC 3948). Ping and a 1 MiB TCP transfer go
-# through; the SAs count the packets.
+# 2^32 boundary, ESP in UDP (RFC 3948) in both modes and families. Ping
+# and a 1 MiB TCP transfer go through; the SAs count the packets.
 #
 #   ns_a                                          ns_b
 #   dummy inner 10.0.1.1/24 fd00:1::1/64          dummy inner 10.0.2.1/24
@@ -177,7 +177,7 @@ CBC1='enc aes-cbc 0x$(hexkey 32) auth hmac-sha1 0x$(hexkey 20)'
 
 setup
 dmesg_mark "$mark"
-ktap_plan 16
+ktap_plan 17
 run "tunnel v4/v4 aes-gcm-128 ping+tcp" tunnel 4 4 "$GCM128" 1
 run "tunnel v4/v4 aes-gcm-256 ping+tcp" tunnel 4 4 "$GCM256" 1
 run "tunnel v4/v4 chacha20-poly1305 ping+tcp" tunnel 4 4 "$CHACHA" 1
@@ -195,6 +195,9 @@ run "tunnel v4 aes-cbc hmac-sha1 esn across 2^32" tunnel 4 4 "$CBC1" 0 \
 run "tunnel v4 esp-in-udp aes-gcm ping+tcp" tunnel 4 4 "$GCM128" 1 \
 	encap 4500 4500
 run "tunnel v6 esp-in-udp chacha20-poly1305 ping" tunnel 6 6 "$CHACHA" 0 \
+	encap 4500 4500
+# RFC 6935/6936: the receiving UDP socket drops a zero IPv6 checksum.
+run "transport v6 esp-in-udp aes-gcm ping+tcp" transport 6 6 "$GCM128" 1 \
 	encap 4500 4500
 
 # Cleartext where a protect policy applies is dropped and counted.

@@ -555,6 +555,59 @@ TEST_F(sa, packet_lifetime_soft_then_hard_expire)
 	nl_socket_free(sk);
 }
 
+/* Bytes count the inner packet: 29 for each 1-byte UDP datagram (IPv4
+ * 20 + UDP 8 + 1). Soft at 100 bytes is the 4th packet, hard at 200 the
+ * 7th; once hard, the SA carries nothing more, the rest find no SA.
+ */
+TEST_F(sa, byte_lifetime_soft_then_hard_expire)
+{
+	static const uint8_t key[20] = { 1, 2, 3 };
+	struct nlattr *nest;
+	struct nl_sock *sk;
+	struct nl_msg *msg;
+	struct ev ev = {};
+
+	ASSERT_EQ(0, lo_up());
+	sk = ev_open(&ev);
+	ASSERT_NE(NULL, sk);
+	ASSERT_EQ(0, protect_policy(&self->nl));
+	msg = ik_msg(&self->nl, IKESEC_CMD_SA_NEW, NLM_F_ACK);
+	nest = nla_nest_start(msg, IKESEC_A_SA);
+	nla_put_u8(msg, IKESEC_SA_A_DIR, IKESEC_DIR_OUT);
+	nla_put_u32(msg, IKESEC_SA_A_SPI, 0x9100);
+	nla_put_u8(msg, IKESEC_SA_A_MODE, IKESEC_MODE_TRANSPORT);
+	nla_put(msg, IKESEC_SA_A_LOCAL_IPV4, 4, "\x7f\x00\x00\x01");
+	nla_put(msg, IKESEC_SA_A_PEER_IPV4, 4, "\x7f\x00\x00\x02");
+	nla_put_u16(msg, IKESEC_SA_A_ENC_ALG, IKESEC_ENC_AES_GCM_16);
+	nla_put(msg, IKESEC_SA_A_ENC_KEY, sizeof(key), key);
+	nla_put_u32(msg, IKESEC_SA_A_REQID, 42);
+	put_lifetime(msg, IKESEC_SA_A_LIFETIME_SOFT, 100, 0, 0);
+	put_lifetime(msg, IKESEC_SA_A_LIFETIME_HARD, 200, 0, 0);
+	ASSERT_EQ(0, sa_end(&self->nl, msg, nest));
+
+	send_udp(10);
+	ev_wait(sk, &ev, 3, 2000);
+	ASSERT_GE(ev.n, 2);
+	EXPECT_EQ(IKESEC_CMD_EXPIRE, ev.cmd[0]);
+	EXPECT_EQ(0, ev.hard[0]);
+	EXPECT_EQ(0x9100U, ev.spi[0]);
+	EXPECT_EQ(IKESEC_CMD_EXPIRE, ev.cmd[1]);
+	EXPECT_EQ(1, ev.hard[1]);
+	EXPECT_EQ(0x9100U, ev.spi[1]);
+	for (int i = 0; i < 50; i++) {
+		ASSERT_EQ(0, ik_count_sas(&self->nl));
+		if (self->nl.sa_count == 0)
+			break;
+		usleep(20000);
+	}
+	EXPECT_EQ(0U, self->nl.sa_count);
+	/* Past the hard limit the SA protected nothing more. */
+	ASSERT_EQ(0, ik_get_info(&self->nl));
+	EXPECT_EQ(7U, self->nl.stats[IKESEC_STAT_OUT_PACKETS]);
+	EXPECT_EQ(3U, self->nl.stats[IKESEC_STAT_OUT_NO_SA]);
+	nl_socket_free(sk);
+}
+
 /* A bypass or discard policy out to dst/plen for UDP, at prio. */
 static uint32_t udp_policy(struct ik_nl *nl, const char *dst, int plen,
 			   int action, uint32_t prio)

@@ -5,8 +5,10 @@
 # and out-of-order packets inside the window pass, duplicates and packets
 # older than the window are dropped and counted (SA replay-drops, netns
 # in-replay), also across the 2^32 boundary with ESN. A sender without ESN
-# stops at 2^32 - 1 (out-seq-overflow). With the debug build loaded, the
-# in-module window self-test has run at load.
+# stops at 2^32 - 1 (out-seq-overflow). A window of 0 turns anti-replay
+# off (duplicates pass); the largest window, 4096, keeps a packet 4000
+# behind the top and drops one 4100 behind. With the debug build loaded,
+# the in-module window self-test has run at load.
 #
 #   ns_a: dummy 10.0.1.1/24, SA out 0x3001 --- ns_b: dummy 10.0.2.1/24
 #   veth_a 192.0.2.1/24 ---------------------- veth_b 192.0.2.2/24
@@ -81,9 +83,10 @@ sender() {
 		src 192.0.2.1 dst 192.0.2.2 >/dev/null
 }
 
-receiver() { # SEQ [esn]
+window=32
+receiver() { # SEQ [esn]; replay window $window
 	ikectl "$B" sa add dir in spi 0x3001 src 192.0.2.1 dst 192.0.2.2 \
-		enc aes-gcm $KEY reqid 1 replay-window 32 seq "$1" $2 &&
+		enc aes-gcm $KEY reqid 1 replay-window $window seq "$1" $2 &&
 	ikectl "$B" policy add dir in src 10.0.1.0/24 dst 10.0.2.0/24 \
 		action protect tmpl reqid 1 mode tunnel \
 		src 192.0.2.1 dst 192.0.2.2 >/dev/null
@@ -106,6 +109,25 @@ capture() {
 	wait_for 5 test "$(nframes)" -ge "$n"
 	kill $pid; wait $pid 2>/dev/null
 	test "$(nframes)" -ge "$n"
+}
+
+# capture_from BASE...: two pings from each sequence number BASE on (A's
+# SA re-added each time), into one capture: BASE + 1, BASE + 2, ...
+capture_from() {
+	local base pid n=0
+	rm -f "$pcap"
+	ip netns exec "$B" tcpdump -U -n -i veth_b -w "$pcap" esp 2>/dev/null &
+	pid=$!
+	wait_for 5 test -s "$pcap"
+	for base in "$@"; do
+		sender "$base" || break
+		ip netns exec "$A" ping -q -c 2 -i 0.02 -w 5 10.0.2.1 \
+			>/dev/null 2>&1
+		n=$((n + 2))
+	done
+	wait_for 5 test "$(nframes)" -ge "$n"
+	kill $pid; wait $pid 2>/dev/null
+	test "$(nframes)" -ge $(($# * 2))
 }
 
 # inject SEQ EXPECT(pass|drop): resend one frame, check B's counters.
@@ -141,7 +163,7 @@ inject() {
 
 setup
 dmesg_mark "$mark"
-ktap_plan 16
+ktap_plan 24
 
 sender 0
 ktap_check "captured 40 packets without receiver SA" capture 40
@@ -166,6 +188,23 @@ ktap_check "ESN: 2^32 - 11 (below the window) dropped by the ICV" \
 	inject 0xfffffff5 auth
 ktap_check "ESN: 2^32 + 24 again dropped" inject 0x18 drop
 ktap_check "ESN: 2^32 (low half 0) accepted" inject 0 pass
+
+window=0
+ktap_check "window 0: captured 2 packets" capture_from 0
+receiver 0
+ktap_check "window 0: seq 2 accepted" inject 2 pass
+ktap_check "window 0 (anti-replay off): seq 2 replayed accepted" inject 2 pass
+ktap_check "window 0: seq 1 after 2 accepted" inject 1 pass
+
+window=4096
+ktap_check "window 4096: captured seqs 1-2, 101-102, 4101-4102" \
+	capture_from 0 100 4100
+receiver 0
+ktap_check "window 4096: seq 4102 accepted" inject 4102 pass
+ktap_check "window 4096: seq 102 (4000 behind the top) accepted" \
+	inject 102 pass
+ktap_check "window 4096: seq 2 (4100 behind the top) dropped" inject 2 drop
+window=32
 
 sender 0xfffffffe
 ip netns exec "$A" ping -q -c 3 -i 0.1 -w 2 10.0.2.1 >/dev/null 2>&1

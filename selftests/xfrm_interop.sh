@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Wire compatibility with the kernel's own ESP: one namespace runs ikesec,
 # the other XFRM (ip xfrm) with the same keys, in the same kernel. Every
-# cipher, ESN, IPv6 outer, transport mode and ESP in UDP; ping must pass
-# both ways.
+# cipher, ESN, IPv6 outer, transport mode and ESP in UDP (over IPv4 and
+# IPv6); ping must pass both ways.
 #
 #   ns_i (ikesec)                               ns_x (XFRM, esp4/esp6)
 #   dummy inner 10.0.1.1/24 fd00:1::1/64        dummy inner 10.0.2.1/24
@@ -76,8 +76,9 @@ run() {
 		case $opt in
 		esn) iopt="$iopt esn replay-window 64"
 		     xopt="$xopt flag esn replay-window 64" ;;
-		encap) iopt="$iopt encap 4500 4500"
-		       xopt="$xopt encap espinudp 4500 4500 0.0.0.0" ;;
+		encap) local oa=0.0.0.0; [ "$outer" = 6 ] && oa=::
+		       iopt="$iopt encap 4500 4500"
+		       xopt="$xopt encap espinudp 4500 4500 $oa" ;;
 		esac
 	done
 	case $cipher in
@@ -168,7 +169,7 @@ run() {
 
 setup
 dmesg_mark "$mark"
-ktap_plan 13
+ktap_plan 14
 run "aes-gcm-128 tunnel v4" gcm128 tunnel 4 4
 run "aes-gcm-256 tunnel v4" gcm256 tunnel 4 4
 run "chacha20-poly1305 tunnel v4" chacha tunnel 4 4
@@ -181,6 +182,8 @@ run "aes-gcm-256 tunnel v4 over v6" gcm256 tunnel 6 4
 run "aes-gcm-128 transport v4" gcm128 transport 4 4
 run "aes-cbc hmac-sha1 transport v6" cbc1 transport 6 6
 run "aes-gcm-128 esp-in-udp tunnel v4" gcm128 tunnel 4 4 encap
+# RFC 6935/6936: XFRM drops IPv6 UDP with a zero checksum.
+run "aes-gcm-128 esp-in-udp tunnel v6" gcm128 tunnel 6 6 encap
 bugs=$(dmesg_bugs_since "$mark")
 [ -z "$bugs" ] || echo "$bugs" | sed 's/^/# dmesg: /'
 ktap_check "no warning in dmesg" test -z "$bugs"
