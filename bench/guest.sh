@@ -182,14 +182,23 @@ iperf_server() {
 }
 # iperf SYS MEASURE ARGS...: one run, the receiver's rate.
 iperf() {
-	local sys=$1 m=$2 j v; shift 2
+	local sys=$1 m=$2 j v try; shift 2
 	# The receiver's side: UDP packets that arrived (kpps), TCP Mbit/s.
-	v=$(ip netns exec $L timeout $((T + 20)) iperf3 -c 10.2.0.1 -B 10.1.0.1 \
-		-t "$T" -O "$OMIT" -J "$@" 2>/dev/null | jq -r --arg m "$m" '
-		.end.sum_received | if $m | startswith("udp64")
-		then .bytes / 64 / .seconds / 1e3 * 100 | round / 100
-		else .bits_per_second / 1e6 * 10 | round / 10 end' 2>/dev/null)
-	[ "$v" = null ] && v=
+	# A run can fail when the server has not finished the previous one
+	# ("server is busy"): try again, up to three times.
+	for try in 1 2 3; do
+		v=$(ip netns exec $L timeout $((T + 20)) iperf3 -c 10.2.0.1 \
+			-B 10.1.0.1 -t "$T" -O "$OMIT" -J "$@" 2>/dev/null |
+			jq -r --arg m "$m" '
+			.end.sum_received | if $m | startswith("udp64")
+			then .bytes / 64 / .seconds / 1e3 * 100 | round / 100
+			else .bits_per_second / 1e6 * 10 | round / 10 end' \
+			2>/dev/null)
+		[ "$v" = null ] && v=
+		[ -n "$v" ] && break
+		note "$sys $m: iperf3 failed (try $try)"
+		sleep 1
+	done
 	if [ -n "$v" ]; then rec "$sys" "$m" "$v"; else note "$sys $m: iperf3 failed"; fi
 }
 # RTT median of one ping series, in microseconds.
