@@ -41,6 +41,20 @@
  * IKESEC_CMD_POLICY_GET     doit: IKESEC_A_POLICY { ID } -> one policy
  *                           dumpit: all policies, one message each
  * IKESEC_CMD_POLICY_FLUSH   (nothing)
+ * IKESEC_CMD_ENCAP_ATTACH   IKESEC_A_ENCAP_FD: hand the module a UDP socket
+ *                              of the caller (an IKE daemon's port 4500,
+ *                              bound, IPv4 or IPv6, same netns) for ESP in
+ *                              UDP (RFC 3948). ESP arriving on it goes to the
+ *                              module; IKE (non-ESP marker) stays on the
+ *                              socket for the daemon to read; NAT keepalives
+ *                              are dropped. The socket stays the caller's:
+ *                              closing it detaches it. -EADDRINUSE if the
+ *                              module already serves that port and family
+ *                              with its own socket or another attached one,
+ *                              -EBADF/-ENOTSOCK/-EPROTONOSUPPORT for an fd
+ *                              that is not a bound UDP socket.
+ *                              Encapsulated SAs on a port with no attached
+ *                              socket make the module open its own.
  *
  * Events, multicast on group IKESEC_MCGRP_EVENTS:
  * IKESEC_CMD_ACQUIRE        IKESEC_A_POLICY { ID, DIR, TEMPLATE },
@@ -131,6 +145,7 @@ enum ikesec_cmd {
 	IKESEC_CMD_ACQUIRE,
 	IKESEC_CMD_EXPIRE,
 	IKESEC_CMD_MAPPING,
+	IKESEC_CMD_ENCAP_ATTACH,
 
 	__IKESEC_CMD_MAX,
 	IKESEC_CMD_MAX = __IKESEC_CMD_MAX - 1
@@ -150,6 +165,7 @@ enum ikesec_attr {
 	IKESEC_A_SELECTOR,	/* nest, enum ikesec_sel_attr (events) */
 	IKESEC_A_EXPIRE_HARD,	/* flag (events) */
 	IKESEC_A_PAD,
+	IKESEC_A_ENCAP_FD,	/* u32, a socket fd of the caller (ENCAP_ATTACH) */
 
 	__IKESEC_A_MAX,
 	IKESEC_A_MAX = __IKESEC_A_MAX - 1
