@@ -110,6 +110,7 @@ static const struct nla_policy ikesec_policy[IKESEC_A_MAX + 1] = {
 	[IKESEC_A_POLICY] = NLA_POLICY_NESTED(pol_policy),
 	[IKESEC_A_SELECTOR] = { .type = NLA_REJECT },
 	[IKESEC_A_EXPIRE_HARD] = { .type = NLA_REJECT },
+	[IKESEC_A_ENCAP_FD] = { .type = NLA_U32 },
 };
 
 static struct genl_family ikesec_family;
@@ -1266,6 +1267,19 @@ free:
 	return err;
 }
 
+static int cmd_encap_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ikesec_net *in = ikesec_net(genl_info_net(info));
+
+	if (GENL_REQ_ATTR_CHECK(info, IKESEC_A_ENCAP_FD)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "ENCAP_FD is required");
+		return -EINVAL;
+	}
+	return ikesec_natt_attach(in,
+				  (int)nla_get_u32(info->attrs[IKESEC_A_ENCAP_FD]),
+				  info->extack);
+}
+
 static const struct genl_ops ikesec_ops[] = {
 	{
 		.cmd = IKESEC_CMD_GET_INFO,
@@ -1322,6 +1336,11 @@ static const struct genl_ops ikesec_ops[] = {
 	{
 		.cmd = IKESEC_CMD_POLICY_FLUSH,
 		.doit = cmd_policy_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = IKESEC_CMD_ENCAP_ATTACH,
+		.doit = cmd_encap_attach,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };

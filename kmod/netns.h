@@ -7,6 +7,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/llist.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
@@ -37,6 +38,7 @@ struct ikesec_net {
 	bool defrag6;			/* hooks.c: nf_defrag_ipv6 enabled */
 	atomic_t crypto_pending;	/* input.c, output.c: async requests */
 	struct list_head natt_socks;	/* natt.c, under lock */
+	wait_queue_head_t natt_wq;	/* natt.c: attached sockets closing */
 
 	/* SPD (policy.c), changed under lock, read under RCU. */
 	struct xarray pol_ids;		/* id -> struct ikesec_policy */

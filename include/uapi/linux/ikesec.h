@@ -46,13 +46,25 @@
  *                              bound, IPv4 or IPv6, same netns) for ESP in
  *                              UDP (RFC 3948). ESP arriving on it goes to the
  *                              module; IKE (non-ESP marker) stays on the
- *                              socket for the daemon to read; NAT keepalives
- *                              are dropped. The socket stays the caller's:
- *                              closing it detaches it. -EADDRINUSE if the
- *                              module already serves that port and family
- *                              with its own socket or another attached one,
- *                              -EBADF/-ENOTSOCK/-EPROTONOSUPPORT for an fd
- *                              that is not a bound UDP socket.
+ *                              socket for the daemon to read, marker
+ *                              included; NAT keepalives are dropped; other
+ *                              datagrams are counted in IN_NATT_DROPS. An
+ *                              IPv6 socket without IPV6_V6ONLY serves IPv4
+ *                              too. The socket stays the caller's: closing
+ *                              it detaches it (the port is then free for a
+ *                              new attach or the module's own socket), and
+ *                              if the module unloads first it becomes a
+ *                              plain UDP socket again. Errors:
+ *                              -EBADF       not an open fd of the caller
+ *                              -ENOTSOCK    not a socket
+ *                              -EPROTONOSUPPORT not UDP over IPv4/IPv6
+ *                              -EXDEV       socket of another netns
+ *                              -EINVAL      not bound to a port
+ *                              -EADDRINUSE  the module already serves that
+ *                                           port and family with its own
+ *                                           socket or an attached one
+ *                              -EBUSY       the socket already has UDP
+ *                                           encapsulation (UDP_ENCAP)
  *                              Encapsulated SAs on a port with no attached
  *                              socket make the module open its own.
  *
