@@ -17,6 +17,8 @@
 #include "ikev2_exch.h"
 #include "kernel.h"
 #include "log.h"
+#include "natt.h"
+#include "net.h"
 #include "trap.h"
 
 #define CHILD_REPLAY_WINDOW	64	/* packets, swanctl's default */
@@ -187,6 +189,10 @@ int child_sa_install(struct ike_sa *sa, struct child_sa *cs,
 	ks.replay_window = cc && cc->replay_window ? cc->replay_window :
 			   CHILD_REPLAY_WINDOW;
 	ks.reqid = cs->cs_reqid;
+	if (natt_encap(sa)) {	/* RFC 3948, ports as IKE uses them */
+		ks.encap_sport = net_port(&sa->sa_local);
+		ks.encap_dport = net_port(&sa->sa_peer);
+	}
 	ks.hard_secs = cc ? cc->life_time : 0;
 	ks.soft_secs = cc ? cc->rekey_time : 0;
 	if (ks.soft_secs >= ks.hard_secs)
@@ -229,6 +235,10 @@ int child_sa_install(struct ike_sa *sa, struct child_sa *cs,
 		 cc ? cc->name : "?", rekey ? "rekeyed" : "established",
 		 cs->cs_transport ? "transport" :
 		 "tunnel", cs->cs_spi_in, cs->cs_spi_out, name, ts);
+	if (ks.encap_dport)
+		log_info(LOG_CHD, "%s: CHILD SA %s: ESP in UDP, ports %u -> %u",
+			 ike_sa_name(sa), cc ? cc->name : "?", ks.encap_sport,
+			 ks.encap_dport);
 	ret = 0;
 out:
 	crypto_wipe(keymat, sizeof(keymat));
@@ -246,6 +256,57 @@ void child_sa_uninstall(struct ike_sa *sa, struct child_sa *cs)
 	log_info(LOG_CHD, "%s: CHILD SA %s removed (SPIs %08x_i %08x_o)",
 		 ike_sa_name(sa), cs->cs_cfg ? cs->cs_cfg->name : "?",
 		 cs->cs_spi_in, cs->cs_spi_out);
+}
+
+/*
+ * The peer moved from old to sa->sa_peer (NAT mapping changed): both SAs
+ * follow; in tunnel mode with a new address the policies' templates name
+ * the old one, so they are replaced (the module has no POLICY_SET).
+ */
+static void move(struct ike_sa *sa, struct child_sa *cs,
+		 const struct sockaddr_storage *old)
+{
+	int had = cs->cs_n_pol;
+
+	if (!cs->cs_installed)
+		return;
+	kernel_sa_set_peer(IKESEC_DIR_IN, cs->cs_spi_in, old, &sa->sa_peer);
+	kernel_sa_set_peer(IKESEC_DIR_OUT, cs->cs_spi_out, old, &sa->sa_peer);
+	if (!had || cs->cs_transport || net_addr_eq(old, &sa->sa_peer))
+		return;
+	del_policies(cs);
+	if (add_policies(sa, cs))
+		log_warnx(LOG_CHD, "%s: CHILD SA %08x_i: policies for the new "
+			  "peer address could not be added", ike_sa_name(sa),
+			  cs->cs_spi_in);
+}
+
+void child_sa_move_all(struct ike_sa *sa, const struct sockaddr_storage *old)
+{
+	move(sa, &sa->sa_child_old, old);
+	move(sa, &sa->sa_child, old);
+}
+
+void child_sa_mapping(uint8_t dir, uint32_t spi,
+		      const struct sockaddr_storage *peer)
+{
+	struct ike_sa *sa;
+
+	if (dir != IKESEC_DIR_IN)
+		return;
+	for (sa = ike_sa_first(); sa; sa = sa->sa_next) {
+		if (sa->sa_state == IKE_S_DEAD || sa->sa_rekeyed)
+			continue;
+		if ((sa->sa_child.cs_installed &&
+		     sa->sa_child.cs_spi_in == spi) ||
+		    (sa->sa_child_old.cs_installed &&
+		     sa->sa_child_old.cs_spi_in == spi)) {
+			natt_peer_moved(sa, peer, "ESP in UDP");
+			return;
+		}
+	}
+	log_debug(LOG_KNL, "NAT mapping change for unknown SA %08x ignored",
+		  spi);
 }
 
 void child_sa_uninstall_all(struct ike_sa *sa)

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 struct ike_sa;
 struct ike_keys;
@@ -31,6 +32,10 @@ struct child_keys {
 int child_sa_install(struct ike_sa *sa, struct child_sa *cs,
 		     const struct child_keys *ck, bool rekey);
 void child_sa_uninstall(struct ike_sa *sa, struct child_sa *cs);
+/* The peer moved from old to sa->sa_peer: SA_SET on every CHILD SA of sa
+ * (NEW_PEER, ENCAP_DPORT), policies renewed on an address change.
+ */
+void child_sa_move_all(struct ike_sa *sa, const struct sockaddr_storage *old);
 /* Every CHILD SA of sa (current and rekeyed). */
 void child_sa_uninstall_all(struct ike_sa *sa);
 /* The peer deleted its inbound SA spi_out (our outbound): remove that

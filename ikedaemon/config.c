@@ -143,6 +143,7 @@ DURATION(set_ike_rekey, struct cfg_conn, rekey_time)
 DURATION(set_reauth, struct cfg_conn, reauth_time)
 DURATION(set_over, struct cfg_conn, over_time)
 DURATION(set_ike_rand, struct cfg_conn, rand_time)
+DURATION(set_keep_alive, struct cfg_conn, keep_alive)
 
 static int set_keyingtries(const struct cfg_node *n, void *obj, char *msg,
 			   size_t len)
@@ -197,6 +198,7 @@ static const struct key conn_keys[] = {
 	{ "rand_time", set_ike_rand },
 	{ "keyingtries", set_keyingtries },
 	{ "encap", set_encap },
+	{ "keep_alive", set_keep_alive },
 	{ "mobike", set_mobike },
 	{ "send_cert", set_send_cert },
 };
@@ -325,6 +327,7 @@ static int conn_section(struct loader *ld, const struct cfg_node *n)
 	c->over_time = c->rand_time = CFG_UNSET32;
 	c->keyingtries = 1;
 	c->mobike = true;
+	c->keep_alive = 20;	/* s, strongSwan's charon.keep_alive */
 	x.c = c;
 	config_join(w, sizeof(w), "connections", n->key);
 	if (config_section(ld, n, w, conn_keys, ARRAY_SIZE(conn_keys), c, conn_sub,

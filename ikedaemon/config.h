@@ -117,6 +117,7 @@ struct cfg_conn {
 	uint32_t rekey_time, reauth_time, over_time, rand_time; /* seconds */
 	uint32_t keyingtries;		/* 0 = forever */
 	bool encap;			/* force UDP encapsulation */
+	uint32_t keep_alive;		/* NAT keepalive interval, s; 0 = off */
 	bool mobike;
 	bool send_cert;			/* "always" */
 };

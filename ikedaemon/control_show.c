@@ -166,14 +166,14 @@ static void conn(struct control_reply *r, const struct cfg_conn *c)
 		       "[%u]\n  proposals ", c->remote_port);
 	list(r, "proposals", c->n_proposals, get_prop, c->proposals, "");
 	control_printf(r, r->json ?
-		       ",\"rekey_time\":%u,\"reauth_time\":%u,\"over_time\":%u,\"rand_time\":%u,\"dpd_delay\":%u,\"dpd_timeout\":%u,\"keyingtries\":%u,\"mobike\":%s,\"encap\":%s,\"send_cert\":\"%s\"" :
-		       "\n  rekey %us, reauth %us, over %us, rand %us, dpd %us/%us, keyingtries %u, mobike %s, encap %s, send_cert %s\n",
+		       ",\"rekey_time\":%u,\"reauth_time\":%u,\"over_time\":%u,\"rand_time\":%u,\"dpd_delay\":%u,\"dpd_timeout\":%u,\"keyingtries\":%u,\"mobike\":%s,\"encap\":%s,\"keep_alive\":%u,\"send_cert\":\"%s\"" :
+		       "\n  rekey %us, reauth %us, over %us, rand %us, dpd %us/%us, keyingtries %u, mobike %s, encap %s, keep_alive %us, send_cert %s\n",
 		       c->rekey_time, c->reauth_time, c->over_time,
 		       c->rand_time, c->dpd_delay, c->dpd_timeout,
 		       c->keyingtries, c->mobike ? (r->json ? "true" : "yes") :
 		       (r->json ? "false" : "no"),
 		       c->encap ? (r->json ? "true" : "yes") :
-		       (r->json ? "false" : "no"),
+		       (r->json ? "false" : "no"), c->keep_alive,
 		       c->send_cert ? "always" : "ifasked");
 	auth(r, "local", &c->local, true);
 	auth(r, "remote", &c->remote, false);

@@ -14,6 +14,7 @@
 #include "ike_sa.h"
 #include "ikev2_exch.h"
 #include "log.h"
+#include "natt.h"
 #include "net.h"
 #include "trap.h"
 
@@ -173,6 +174,9 @@ int engine_status(const char *conn, struct control_reply *r)
 			proposal_format_sel(&sa->sa_sel, alg, sizeof(alg));
 			control_printf(r, "  IKE proposal: %s\n", alg);
 		}
+		natt_status(sa, alg, sizeof(alg));	/* NAT-T, if any */
+		if (*alg)
+			control_printf(r, "  %s\n", alg);
 		if (!cs->cs_installed)
 			continue;
 		proposal_format_sel(&cs->cs_sel, alg, sizeof(alg));

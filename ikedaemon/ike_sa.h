@@ -69,6 +69,10 @@ struct ike_sa {
 	const struct cfg_child *sa_child_cfg;	/* initiator: what to ask */
 	struct sockaddr_storage sa_local, sa_peer;
 	bool sa_natt;			/* on port 4500 */
+	bool sa_nat_local;		/* we are behind a NAT (2.23) */
+	bool sa_nat_remote;		/* the peer is behind a NAT */
+	bool sa_nat_fake;		/* encap = yes: we claim a NAT */
+	uint64_t sa_ka_last;		/* ms, our last NAT keepalive */
 
 	struct dh *sa_dh;
 	uint16_t sa_dh_group;

@@ -13,6 +13,7 @@
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "log.h"
+#include "natt.h"
 #include "net.h"
 
 int ikev2_hdr_decode(const uint8_t *p, size_t len, struct ikev2_hdr *h)
@@ -328,20 +329,29 @@ void ikev2_msg_notify_init(const struct ikev2_msg *req, uint16_t type,
 	buf_free(&out);
 }
 
-/* An authenticated message on port 4500: the peer floated (RFC 7296
- * 2.23); follow it there.
+/*
+ * An authenticated message (RFC 7296 2.23): on port 4500 while we are
+ * still on 500, the peer floated, follow it there; from another address
+ * or port while a NAT is in the path, the NAT mapping changed, and the
+ * IKE SA and its CHILD SAs follow (natt.c).
  */
 static void follow_float(struct ike_sa *sa, const struct ikev2_msg *msg)
 {
 	char a[64];
 
-	if (sa->sa_natt || !msg->natt)
+	if (msg->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT)
 		return;
-	sa->sa_natt = true;
-	sa->sa_peer = msg->peer;
-	net_set_port(&sa->sa_local, net_port(&msg->local));
-	net_addr_str(&sa->sa_peer, a, sizeof(a));
-	log_debug(LOG_NET, "%s: peer switched to %s", ike_sa_name(sa), a);
+	if (!sa->sa_natt && msg->natt) {
+		sa->sa_natt = true;
+		sa->sa_peer = msg->peer;
+		net_set_port(&sa->sa_local, net_port(&msg->local));
+		net_addr_str(&sa->sa_peer, a, sizeof(a));
+		log_info(LOG_NET, "%s: peer switched to NAT-T, now %s",
+			 ike_sa_name(sa), a);
+		return;
+	}
+	if (sa->sa_natt && msg->natt && natt_encap_wanted(sa))
+		natt_peer_moved(sa, &msg->peer, "IKE message");
 }
 
 static void recv_response(struct ike_sa *sa, struct ikev2_msg *msg)

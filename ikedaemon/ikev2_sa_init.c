@@ -14,6 +14,7 @@
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "log.h"
+#include "natt.h"
 #include "net.h"
 
 #define CFG_MAX_CANDIDATES	16	/* connections tried per request */
@@ -34,19 +35,28 @@ static int natd_hash(const uint8_t *spi_i, const uint8_t *spi_r,
 	return crypto_sha1(v, 4, out);
 }
 
+/* encap = yes: a random source hash makes the peer see a NAT in front of
+ * us and both sides use ESP in UDP (what strongSwan does).
+ */
 static void add_natd(struct ike_sa *sa, struct pld_builder *pb)
 {
 	uint8_t h[20];
 
-	natd_hash(sa->sa_spi_i, sa->sa_spi_r, &sa->sa_local, h);
+	if (sa->sa_conn && sa->sa_conn->encap) {
+		sa->sa_nat_fake = true;
+		crypto_random(h, sizeof(h));
+	} else {
+		natd_hash(sa->sa_spi_i, sa->sa_spi_r, &sa->sa_local, h);
+	}
 	pld_add_notify(pb, 0, NULL, 0, IKEV2_N_NAT_DETECTION_SOURCE_IP, h, 20);
 	natd_hash(sa->sa_spi_i, sa->sa_spi_r, &sa->sa_peer, h);
 	pld_add_notify(pb, 0, NULL, 0, IKEV2_N_NAT_DETECTION_DESTINATION_IP,
 		       h, 20);
 }
 
-/* Does the peer see our address (and we theirs) unchanged? Logged only:
- * the switch to port 4500 is not implemented yet.
+/* Does the peer see our address (and we theirs) unchanged (2.23)? A
+ * side is behind a NAT when none of the hashes for it match; no
+ * NAT_DETECTION notifies at all means the peer does not do NAT-T.
  */
 static void check_natd(struct ike_sa *sa, const struct ikev2_msg *msg)
 {
@@ -54,28 +64,29 @@ static void check_natd(struct ike_sa *sa, const struct ikev2_msg *msg)
 	/* the request was hashed before SPIr existed (2.23) */
 	const uint8_t *spi_r = msg->hdr.flags & IKEV2_FLAG_RESPONSE ?
 			       sa->sa_spi_r : zero;
+	bool src_seen = false, src_ok = false, dst_seen = false, dst_ok = false;
 	uint8_t h[20];
 	struct notify n;
 	int i;
 
 	for (i = 0; i < msg->pl.n_notify; i++) {
 		pld_notify(&msg->pl.notify[i], &n);
-		if (n.len != 20)
-			continue;
 		if (n.type == IKEV2_N_NAT_DETECTION_DESTINATION_IP) {
+			dst_seen = true;
 			natd_hash(sa->sa_spi_i, spi_r, &sa->sa_local, h);
-			if (memcmp(h, n.data, 20))
-				log_info(LOG_IKE, "%s: local host is behind "
-					 "NAT (not supported yet)",
-					 ike_sa_name(sa));
+			dst_ok |= n.len == 20 && !memcmp(h, n.data, 20);
 		} else if (n.type == IKEV2_N_NAT_DETECTION_SOURCE_IP) {
+			src_seen = true;
 			natd_hash(sa->sa_spi_i, spi_r, &sa->sa_peer, h);
-			if (memcmp(h, n.data, 20))
-				log_info(LOG_IKE, "%s: remote host is behind "
-					 "NAT (not supported yet)",
-					 ike_sa_name(sa));
+			src_ok |= n.len == 20 && !memcmp(h, n.data, 20);
 		}
 	}
+	sa->sa_nat_local = dst_seen && !dst_ok;
+	sa->sa_nat_remote = src_seen && !src_ok;
+	if (!src_seen && !dst_seen)
+		log_debug(LOG_IKE, "%s: peer sent no NAT detection notifies",
+			  ike_sa_name(sa));
+	natt_detected(sa);
 }
 
 /* {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
@@ -467,6 +478,7 @@ void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	proposal_format_sel(&sa->sa_sel, name, sizeof(name));
 	log_info(LOG_IKE, "%s: IKE_SA_INIT done, selected %s",
 		 ike_sa_name(sa), name);
+	natt_float(sa);		/* IKE_AUTH goes to port 4500 (2.23) */
 	if (ikev2_auth_start(sa))
 		ike_sa_destroy(sa, "IKE_AUTH could not be sent");
 }
@@ -524,6 +536,10 @@ void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
 	nsa->sa_local = sa->sa_local;
 	nsa->sa_peer = sa->sa_peer;
 	nsa->sa_natt = sa->sa_natt;
+	nsa->sa_nat_local = sa->sa_nat_local;
+	nsa->sa_nat_remote = sa->sa_nat_remote;
+	nsa->sa_nat_fake = sa->sa_nat_fake;
+	nsa->sa_ka_last = sa->sa_ka_last;
 	nsa->sa_id_l = sa->sa_id_l;
 	nsa->sa_id_r = sa->sa_id_r;
 	nsa->sa_sel = sel;
@@ -649,6 +665,10 @@ int ikev2_sa_init_rekey_start(struct ike_sa *sa)
 	nsa->sa_local = sa->sa_local;
 	nsa->sa_peer = sa->sa_peer;
 	nsa->sa_natt = sa->sa_natt;
+	nsa->sa_nat_local = sa->sa_nat_local;
+	nsa->sa_nat_remote = sa->sa_nat_remote;
+	nsa->sa_nat_fake = sa->sa_nat_fake;
+	nsa->sa_ka_last = sa->sa_ka_last;
 	nsa->sa_id_l = sa->sa_id_l;
 	nsa->sa_id_r = sa->sa_id_r;
 	nsa->sa_child_cfg = sa->sa_child_cfg;

@@ -349,6 +349,53 @@ int kernel_sa_del(uint8_t dir, uint32_t spi,
 	return transact(msg, what, &r);
 }
 
+int kernel_sa_set_peer(uint8_t dir, uint32_t spi,
+		       const struct sockaddr_storage *old_peer,
+		       const struct sockaddr_storage *new_peer)
+{
+	struct nl_msg *msg = new_msg(IKESEC_CMD_SA_SET);
+	struct nlattr *n;
+	struct reply r;
+	char what[64];
+
+	snprintf(what, sizeof(what), "moving %s SA 0x%08x",
+		 dir == IKESEC_DIR_IN ? "inbound" : "outbound", spi);
+	if (!msg)
+		return -ENOMEM;
+	n = nla_nest_start(msg, IKESEC_A_SA);
+	if (!n || nla_put_u8(msg, IKESEC_SA_A_DIR, dir) ||
+	    nla_put_u32(msg, IKESEC_SA_A_SPI, spi) ||
+	    (dir == IKESEC_DIR_OUT &&
+	     put_addr(msg, IKESEC_SA_A_PEER_IPV4, IKESEC_SA_A_PEER_IPV6,
+		      old_peer)) ||
+	    (!net_addr_eq(old_peer, new_peer) &&
+	     put_addr(msg, IKESEC_SA_A_NEW_PEER_IPV4,
+		      IKESEC_SA_A_NEW_PEER_IPV6, new_peer)) ||
+	    nla_put_u16(msg, IKESEC_SA_A_ENCAP_DPORT, net_port(new_peer))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, n);
+	return transact(msg, what, &r);
+}
+
+int kernel_encap_attach(int fd)
+{
+	struct nl_msg *msg;
+	struct reply r;
+
+	if (!req_sk)
+		return -ENODEV;
+	msg = new_msg(IKESEC_CMD_ENCAP_ATTACH);
+	if (!msg)
+		return -ENOMEM;
+	if (nla_put_u32(msg, IKESEC_A_ENCAP_FD, (uint32_t)fd)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return transact(msg, "attaching the NAT-T socket", &r);
+}
+
 int kernel_policy_add(const struct kernel_policy *pol, uint32_t *id)
 {
 	struct nl_msg *msg = new_msg(IKESEC_CMD_POLICY_NEW);
@@ -420,6 +467,7 @@ static int on_event(struct nl_msg *msg, void *arg)
 	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[IKESEC_A_MAX + 1], *sa[IKESEC_SA_A_MAX + 1];
 	struct nlattr *pol[IKESEC_POL_A_MAX + 1];
+	struct sockaddr_storage peer = { 0 };
 
 	(void)arg;
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, IKESEC_A_MAX, NULL))
@@ -443,6 +491,34 @@ static int on_event(struct nl_msg *msg, void *arg)
 		    !pol[IKESEC_POL_A_ID])
 			break;
 		child_sa_acquire(nla_get_u32(pol[IKESEC_POL_A_ID]));
+		break;
+	case IKESEC_CMD_MAPPING:
+		if (!tb[IKESEC_A_SA] ||
+		    nla_parse_nested(sa, IKESEC_SA_A_MAX, tb[IKESEC_A_SA],
+				     NULL) ||
+		    !sa[IKESEC_SA_A_SPI] || !sa[IKESEC_SA_A_DIR] ||
+		    !sa[IKESEC_SA_A_ENCAP_DPORT])
+			break;
+		if (sa[IKESEC_SA_A_PEER_IPV4] &&
+		    nla_len(sa[IKESEC_SA_A_PEER_IPV4]) == 4) {
+			struct sockaddr_in *sin = (void *)&peer;
+
+			sin->sin_family = AF_INET;
+			memcpy(&sin->sin_addr,
+			       nla_data(sa[IKESEC_SA_A_PEER_IPV4]), 4);
+		} else if (sa[IKESEC_SA_A_PEER_IPV6] &&
+			   nla_len(sa[IKESEC_SA_A_PEER_IPV6]) == 16) {
+			struct sockaddr_in6 *sin6 = (void *)&peer;
+
+			sin6->sin6_family = AF_INET6;
+			memcpy(&sin6->sin6_addr,
+			       nla_data(sa[IKESEC_SA_A_PEER_IPV6]), 16);
+		} else {
+			break;
+		}
+		net_set_port(&peer, nla_get_u16(sa[IKESEC_SA_A_ENCAP_DPORT]));
+		child_sa_mapping(nla_get_u8(sa[IKESEC_SA_A_DIR]),
+				 nla_get_u32(sa[IKESEC_SA_A_SPI]), &peer);
 		break;
 	default:
 		log_debug(LOG_KNL, "event %u ignored", gh->cmd);

@@ -50,6 +50,16 @@ int kernel_spi_alloc(uint32_t *spi);
 int kernel_sa_add(const struct kernel_sa *sa);
 int kernel_sa_del(uint8_t dir, uint32_t spi,
 		  const struct sockaddr_storage *peer);
+/* SA_SET: the SA (outbound: identified by old_peer) now talks to
+ * new_peer, its address and ESP-in-UDP port.
+ */
+int kernel_sa_set_peer(uint8_t dir, uint32_t spi,
+		       const struct sockaddr_storage *old_peer,
+		       const struct sockaddr_storage *new_peer);
+/* ENCAP_ATTACH: ESP in UDP arriving on our bound UDP socket fd goes to
+ * the module; IKE stays on it. -errno (logged unless -ENODEV).
+ */
+int kernel_encap_attach(int fd);
 int kernel_policy_add(const struct kernel_policy *pol, uint32_t *id);
 int kernel_policy_del(uint32_t id);
 
@@ -60,5 +70,8 @@ void kernel_event_dispatch(void);
 /* Implemented by the engine (child_sa.c), called on events. */
 void child_sa_expired(uint8_t dir, uint32_t spi, bool hard);
 void child_sa_acquire(uint32_t policy_id);
+/* MAPPING: authenticated ESP in UDP for SA spi from a new address/port. */
+void child_sa_mapping(uint8_t dir, uint32_t spi,
+		      const struct sockaddr_storage *peer);
 
 #endif

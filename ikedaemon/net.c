@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "ikev2.h"
 #include "ikev2_msg.h"
+#include "kernel.h"
 #include "log.h"
 #include "net.h"
 
@@ -68,6 +69,26 @@ static int open_sock(int family, uint16_t port, bool natt)
 	return 0;
 }
 
+/* Hand the socket just opened on the NAT-T port to the module: ESP in
+ * UDP arriving on it is the module's, IKE stays ours (RFC 3948 2.2).
+ */
+static void attach(uint16_t port)
+{
+	struct net_sock *s = &socks[n_socks - 1];
+	int err = kernel_encap_attach(s->fd);
+
+	if (err)
+		log_warnx(LOG_NET, "UDP port %u (%s): not attached to the "
+			  "ikesec module (%s): UDP-encapsulated ESP (NAT-T) "
+			  "will not reach it", port,
+			  s->family == AF_INET ? "IPv4" : "IPv6",
+			  strerror(-err));
+	else
+		log_debug(LOG_NET, "UDP port %u (%s) attached to the ikesec "
+			  "module for ESP in UDP", port,
+			  s->family == AF_INET ? "IPv4" : "IPv6");
+}
+
 int net_init(uint16_t port, uint16_t natt_port)
 {
 	int ok = 0;
@@ -77,8 +98,10 @@ int net_init(uint16_t port, uint16_t natt_port)
 		open_sock(AF_INET6, port, false);	/* IPv6 may be off */
 	}
 	if (natt_port) {
-		open_sock(AF_INET, natt_port, true);
-		open_sock(AF_INET6, natt_port, true);
+		if (!open_sock(AF_INET, natt_port, true))
+			attach(natt_port);
+		if (!open_sock(AF_INET6, natt_port, true))
+			attach(natt_port);
 	}
 	if (port && !ok) {
 		log_warnx(LOG_NET, "no IKE socket on port %u", port);
@@ -176,9 +199,9 @@ void net_dispatch(int fd)
 	ikev2_msg_recv(p, (size_t)n, &local, &peer, s->natt);
 }
 
-int net_send(const struct sockaddr_storage *local,
-	     const struct sockaddr_storage *peer, bool natt,
-	     const uint8_t *data, size_t len)
+static int send_dgram(const struct sockaddr_storage *local,
+		      const struct sockaddr_storage *peer, bool natt,
+		      bool marker_on, const uint8_t *data, size_t len)
 {
 	static const uint8_t marker[IKEV2_NON_ESP_MARKER_LEN];
 	struct iovec iov[2];
@@ -199,7 +222,7 @@ int net_send(const struct sockaddr_storage *local,
 		return -1;
 	}
 	i = 0;
-	if (natt) {
+	if (marker_on) {
 		iov[i].iov_base = (void *)marker;
 		iov[i++].iov_len = sizeof(marker);
 	}
@@ -242,6 +265,21 @@ int net_send(const struct sockaddr_storage *local,
 		return -1;
 	}
 	return 0;
+}
+
+int net_send(const struct sockaddr_storage *local,
+	     const struct sockaddr_storage *peer, bool natt,
+	     const uint8_t *data, size_t len)
+{
+	return send_dgram(local, peer, natt, natt, data, len);
+}
+
+int net_send_keepalive(const struct sockaddr_storage *local,
+		       const struct sockaddr_storage *peer)
+{
+	static const uint8_t ka = 0xff;	/* RFC 3948 2.3 */
+
+	return send_dgram(local, peer, true, false, &ka, 1);
 }
 
 int net_route_src(const struct sockaddr_storage *peer,

@@ -3,7 +3,8 @@
  * IKE's UDP sockets: port 500 and 4500 (RFC 3948: IKE there is preceded
  * by the 4-byte non-ESP marker), IPv4 and IPv6. The local address of each
  * datagram is learnt with IP(V6)_PKTINFO and used as the source of the
- * reply.
+ * reply. The NAT-T sockets are handed to the ikesec module
+ * (kernel_encap_attach()) so ESP in UDP on them goes to the kernel.
  */
 #ifndef IKEDAEMON_NET_H
 #define IKEDAEMON_NET_H
@@ -25,6 +26,9 @@ void net_dispatch(int fd);
 int net_send(const struct sockaddr_storage *local,
 	     const struct sockaddr_storage *peer, bool natt,
 	     const uint8_t *data, size_t len);
+/* A NAT keepalive (RFC 3948 2.3: one 0xff byte) from the NAT-T socket. */
+int net_send_keepalive(const struct sockaddr_storage *local,
+		       const struct sockaddr_storage *peer);
 /* The source address the kernel would use towards peer. */
 int net_route_src(const struct sockaddr_storage *peer,
 		  struct sockaddr_storage *local);

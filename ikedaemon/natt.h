@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * NAT traversal state of an IKE SA (RFC 7296 2.23, RFC 3948): what NAT
+ * detection found, the float to port 4500, UDP encapsulation of the
+ * CHILD SAs, NAT keepalives from the side behind the NAT, and following
+ * the peer when its NAT mapping changes. The detection hashes themselves
+ * are in ikev2_sa_init.c.
+ */
+#ifndef IKEDAEMON_NATT_H
+#define IKEDAEMON_NATT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+struct ike_sa;
+
+/* NAT detection done (IKE_SA_INIT): log it; start keepalives if we are
+ * behind a NAT.
+ */
+void natt_detected(struct ike_sa *sa);
+/* Initiator after IKE_SA_INIT: a NAT in the path (or encap = yes) moves
+ * IKE to port 4500 (2.23). true if it switched.
+ */
+bool natt_float(struct ike_sa *sa);
+/* A NAT on the path (either side) or encap = yes. */
+bool natt_encap_wanted(const struct ike_sa *sa);
+/* ... and IKE is on port 4500: the CHILD SAs get ESP in UDP. */
+bool natt_encap(const struct ike_sa *sa);
+/* The peer was seen authenticated at peer (address and port), by what:
+ * the IKE SA and its CHILD SAs follow; old and new are logged.
+ */
+void natt_peer_moved(struct ike_sa *sa, const struct sockaddr_storage *peer,
+		     const char *by);
+/* One line for `ikectl status': "NAT-T: ..." or "" when not relevant. */
+void natt_status(const struct ike_sa *sa, char *buf, size_t size);
+
+#endif
