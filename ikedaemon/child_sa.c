@@ -219,7 +219,8 @@ int child_sa_install(struct ike_sa *sa, struct child_sa *cs,
 		ks.sel_src = &cs->cs_ts_l[0];
 		ks.sel_dst = &cs->cs_ts_r[0];
 	}
-	if (kernel_sa_add(&ks)) {
+	if (cs->cs_out_deferred ? child_sa_defer_out(cs, &ks) :
+	    kernel_sa_add(&ks)) {
 		kernel_sa_del(IKESEC_DIR_IN, cs->cs_spi_in, &sa->sa_peer);
 		goto out;
 	}
@@ -250,7 +251,8 @@ void child_sa_uninstall(struct ike_sa *sa, struct child_sa *cs)
 	if (!cs->cs_installed)
 		return;
 	del_policies(cs);
-	kernel_sa_del(IKESEC_DIR_OUT, cs->cs_spi_out, &sa->sa_peer);
+	if (!child_sa_out_drop(cs))
+		kernel_sa_del(IKESEC_DIR_OUT, cs->cs_spi_out, &sa->sa_peer);
 	kernel_sa_del(IKESEC_DIR_IN, cs->cs_spi_in, &sa->sa_peer);
 	cs->cs_installed = false;
 	log_info(LOG_CHD, "%s: CHILD SA %s removed (SPIs %08x_i %08x_o)",

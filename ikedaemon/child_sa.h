@@ -43,6 +43,14 @@ void child_sa_uninstall_all(struct ike_sa *sa);
  * unknown.
  */
 int child_sa_delete(struct ike_sa *sa, uint32_t spi_out, uint32_t *spi_in);
+/* cs->cs_out_deferred: keep the outbound SA ks for later (ikev2_child.c);
+ * child_sa_install_out() adds it; child_sa_out_drop() forgets it and
+ * says whether there was one.
+ */
+struct kernel_sa;
+int child_sa_defer_out(struct child_sa *cs, const struct kernel_sa *ks);
+int child_sa_install_out(struct ike_sa *sa, struct child_sa *cs);
+bool child_sa_out_drop(struct child_sa *cs);
 /* KEYMAT = prf+(SK_d, [g^ir (new) |] Ni | Nr) (2.17); exported for tests. */
 int child_sa_keymat(const struct ike_keys *k, const uint8_t *shared,
 		    size_t slen, const uint8_t *ni, size_t ni_len,

@@ -17,6 +17,7 @@
 #include "child_sa.h"
 #include "ike_sa.h"
 #include "ikev2.h"
+#include "ikev2_child.h"
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "log.h"
@@ -122,6 +123,7 @@ void ike_sa_destroy(struct ike_sa *sa, const char *why)
 	if (sa->sa_conn && !sa->sa_diag && sa->sa_state != IKE_S_DELETING &&
 	    strcmp(why, "deleted") && strcmp(why, "shutdown"))
 		engine_note_error(sa->sa_conn->name, why);
+	ikev2_child_drop_all(sa);
 	child_sa_uninstall_all(sa);
 	ikev2_msg_request_done(sa);
 	timer_del(&sa->sa_life_timer);
@@ -136,6 +138,8 @@ static void sa_free(struct ike_sa *sa)
 	timer_del(&sa->sa_life_timer);
 	timer_del(&sa->sa_dpd_timer);
 	timer_del(&sa->sa_rekey_timer);
+	timer_del(&sa->sa_child_rekey_timer);
+	timer_del(&sa->sa_dying_timer);
 	dh_free(sa->sa_dh);
 	dh_free(sa->sa_rekey_dh);
 	buf_free(&sa->sa_init_i);

@@ -47,6 +47,11 @@ struct child_sa {
 	uint32_t cs_pol[2 * TS_MAX];
 	int cs_n_pol;
 	bool cs_transport;
+	/* responder of a rekey: add the outbound SA only when the old one
+	 * is deleted (make before break); child_sa_install() keeps it here
+	 */
+	bool cs_out_deferred;
+	void *cs_out_pending;
 };
 
 struct ike_keys {
@@ -112,6 +117,17 @@ struct ike_sa {
 	bool sa_deleting_old;		/* our delete of sa_child_old is out */
 	uint8_t sa_rekey_ni[32];
 	struct dh *sa_rekey_dh;		/* PFS of our rekey */
+	/* rekey collisions (2.8.1): the peer's new SA pair while our
+	 * rekey of the same CHILD SA is in flight, and the lowest nonce of
+	 * the peer's exchange
+	 */
+	struct child_sa sa_child_peer;
+	uint8_t sa_peer_nmin[256];
+	size_t sa_peer_nmin_len;
+	struct child_sa sa_child_dying;	/* deleted, inbound kept a while */
+	struct timer sa_dying_timer;
+	struct timer sa_child_rekey_timer;	/* retry of our CHILD rekey */
+	uint32_t sa_child_rekey_spi;	/* ... of the SA with this SPI_i */
 	struct timer sa_life_timer;	/* half-open / lifetime */
 	struct timer sa_dpd_timer;
 };

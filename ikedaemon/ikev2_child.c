@@ -5,15 +5,27 @@
  * selector narrowing (2.9). Refusals name the cause and both sides'
  * values: proposals for NO_PROPOSAL_CHOSEN, selectors for TS_UNACCEPTABLE.
  * Installation into the module is child_sa.c's.
+ *
+ * A rekey is make before break: the responder installs the new inbound
+ * SA before answering and its outbound one only when the initiator
+ * deletes the old pair (the initiator has the new inbound SA by then);
+ * the initiator switches outbound on the answer. A deleted SA's inbound
+ * half stays CHILD_GRACE_MS for packets in flight. Both ends rekeying
+ * the same CHILD SA at once (2.8.1): the exchange with the lowest nonce
+ * loses and its initiator deletes what it made.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <linux/ikesec.h>
 
 #include "child_sa.h"
 #include "crypto.h"
 #include "dh.h"
 #include "ike_sa.h"
 #include "ikev2.h"
+#include "ikev2_child.h"
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "kernel.h"
@@ -321,28 +333,217 @@ static int rekey_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
 	return ret;
 }
 
+
+/* Is a CHILD or IKE rekey of sa, or its aftermath, under way? */
+static bool rekey_busy(const struct ike_sa *sa)
+{
+	return sa->sa_rekeying || sa->sa_ike_rekeying ||
+	       sa->sa_child_old.cs_installed ||
+	       sa->sa_child_peer.cs_installed || sa->sa_child.cs_out_pending;
+}
+
+int ikev2_child_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
+			  size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+/* The lower of an exchange's two nonces. */
+static void nonce_min(const uint8_t *a, size_t alen, const uint8_t *b,
+		      size_t blen, const uint8_t **m, size_t *mlen)
+{
+	bool first = ikev2_child_nonce_cmp(a, alen, b, blen) <= 0;
+
+	*m = first ? a : b;
+	*mlen = first ? alen : blen;
+}
+
+/* Packets the peer sent before it saw the delete may still come: the
+ * inbound SA of a deleted pair stays CHILD_GRACE_MS, the outbound goes.
+ */
+static void dying_expired(void *arg)
+{
+	struct ike_sa *sa = arg;
+	struct child_sa *cs = &sa->sa_child_dying;
+
+	if (!cs->cs_installed)
+		return;
+	kernel_sa_del(IKESEC_DIR_IN, cs->cs_spi_in, &sa->sa_peer);
+	log_info(LOG_CHD, "%s: CHILD SA %s removed (SPIs %08x_i %08x_o)",
+		 ike_sa_name(sa), cs->cs_cfg ? cs->cs_cfg->name : "?",
+		 cs->cs_spi_in, cs->cs_spi_out);
+	memset(cs, 0, sizeof(*cs));
+}
+
+static void retire(struct ike_sa *sa, struct child_sa *cs)
+{
+	if (!cs->cs_installed)
+		return;
+	if (cs->cs_n_pol) {		/* still routed: no grace */
+		child_sa_uninstall(sa, cs);
+		return;
+	}
+	timer_del(&sa->sa_dying_timer);
+	dying_expired(sa);
+	if (!child_sa_out_drop(cs))
+		kernel_sa_del(IKESEC_DIR_OUT, cs->cs_spi_out, &sa->sa_peer);
+	sa->sa_child_dying = *cs;
+	memset(cs, 0, sizeof(*cs));
+	timer_set(&sa->sa_dying_timer, dying_expired, sa);
+	timer_add(&sa->sa_dying_timer, CHILD_GRACE_MS);
+	log_debug(LOG_CHD, "%s: CHILD SA %08x_i kept %d ms for packets in "
+		  "flight", ike_sa_name(sa), sa->sa_child_dying.cs_spi_in,
+		  CHILD_GRACE_MS);
+}
+
+void ikev2_child_drop_all(struct ike_sa *sa)
+{
+	timer_del(&sa->sa_child_rekey_timer);
+	timer_del(&sa->sa_dying_timer);
+	dying_expired(sa);
+	child_sa_uninstall(sa, &sa->sa_child_peer);
+	child_sa_out_drop(&sa->sa_child_peer);
+	child_sa_out_drop(&sa->sa_child_new);
+}
+
+/* The policies lead to the SAs of their reqid: they move with it. */
+static void move_policies(struct child_sa *to, struct child_sa *from)
+{
+	memcpy(to->cs_pol, from->cs_pol, sizeof(to->cs_pol));
+	to->cs_n_pol = from->cs_n_pol;
+	from->cs_n_pol = 0;
+}
+
+/* Switch outbound to cs's SA if it waits for it; logged. */
+static void switch_out(struct ike_sa *sa, struct child_sa *cs)
+{
+	if (!cs->cs_out_pending)
+		return;
+	if (!child_sa_install_out(sa, cs))
+		log_info(LOG_CHD, "%s: CHILD SA %s: outbound now %08x_o",
+			 ike_sa_name(sa), cs->cs_cfg ? cs->cs_cfg->name : "?",
+			 cs->cs_spi_out);
+}
+
+int ikev2_child_peer_delete(struct ike_sa *sa, uint32_t spi_out,
+			    uint32_t *spi_in)
+{
+	struct child_sa *cur = &sa->sa_child, *old = &sa->sa_child_old;
+	struct child_sa *peer = &sa->sa_child_peer;
+
+	if (peer->cs_installed && peer->cs_spi_out == spi_out) {
+		/* the peer lost the collision and deletes its SA pair */
+		log_info(LOG_CHD, "%s: peer deleted its redundant CHILD SA "
+			 "%08x_o of the rekey collision", ike_sa_name(sa),
+			 spi_out);
+		*spi_in = peer->cs_spi_in;
+		retire(sa, peer);
+		return 0;
+	}
+	if (old->cs_installed && old->cs_spi_out == spi_out) {
+		/* the rekey's initiator deletes the old pair: our turn to
+		 * send on the new one (make before break)
+		 */
+		switch_out(sa, cur);
+		if (sa->sa_deleting_old) {
+			log_info(LOG_CHD, "%s: peer deletes CHILD SA %08x_o "
+				 "as we do (1.4.1): no Delete in the answer",
+				 ike_sa_name(sa), spi_out);
+			return 1;
+		}
+		log_info(LOG_CHD, "%s: peer deleted CHILD SA %08x_o",
+			 ike_sa_name(sa), spi_out);
+		*spi_in = old->cs_spi_in;
+		retire(sa, old);
+		return 0;
+	}
+	if (cur->cs_installed && cur->cs_spi_out == spi_out &&
+	    peer->cs_installed) {
+		/* the peer won the collision and deletes the old pair */
+		switch_out(sa, peer);
+		move_policies(peer, cur);
+		log_info(LOG_CHD, "%s: peer deleted CHILD SA %08x_o after "
+			 "winning the rekey collision; now %08x_i %08x_o",
+			 ike_sa_name(sa), spi_out, peer->cs_spi_in,
+			 peer->cs_spi_out);
+		*spi_in = cur->cs_spi_in;
+		retire(sa, cur);
+		*cur = *peer;
+		memset(peer, 0, sizeof(*peer));
+		return 0;
+	}
+	return -1;
+}
+
+static uint32_t retry_ms(void)
+{
+	uint32_t r;
+
+	crypto_random(&r, sizeof(r));
+	return CHILD_RETRY_MS + r % CHILD_RETRY_MS;
+}
+
+static void rekey_retry(void *arg)
+{
+	struct ike_sa *sa = arg;
+
+	/* rekeyed meanwhile (by the peer): nothing left to do */
+	if (sa->sa_child.cs_installed &&
+	    sa->sa_child.cs_spi_in == sa->sa_child_rekey_spi)
+		ikev2_child_rekey_start(sa);
+}
+
+static void arm_retry(struct ike_sa *sa, uint32_t ms)
+{
+	sa->sa_child_rekey_spi = sa->sa_child.cs_spi_in;
+	timer_set(&sa->sa_child_rekey_timer, rekey_retry, sa);
+	timer_add(&sa->sa_child_rekey_timer, ms);
+}
+
 /*
  * CREATE_CHILD_SA request (1.3): rekeying our CHILD SA (1.3.3) is
- * answered; a new CHILD SA or an IKE SA rekey is refused for now.
+ * answered, also while we rekey it ourselves (a collision, 2.8.1); a
+ * request that meets another rekey or a delete still in progress gets
+ * TEMPORARY_FAILURE, one for an SA we do not have CHILD_SA_NOT_FOUND
+ * (2.25). A new CHILD SA is refused for now.
  */
 void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 {
-	struct child_sa *old = &sa->sa_child, cs = { 0 };
+	struct child_sa *old = &sa->sa_child, cs = { 0 }, *nw;
 	uint8_t nr[IKEV2_NONCE_LEN], shared[DH_MAX_SECRET], pub[DH_MAX_PUB];
 	struct prop props[PROP_MAX], resp;
 	struct ts tsi[TS_MAX], tsr[TS_MAX], cl[TS_MAX], cr[TS_MAX];
 	const struct cfg_child *cc = old->cs_cfg;
+	const uint8_t *m;
 	struct pld_builder pb;
 	struct child_keys ck;
 	char why[1024];
 	struct notify n;
 	struct buf plds;
-	size_t slen = 0;
-	int np, ni, nt, nl, nrr;
+	size_t slen = 0, mlen;
+	uint32_t spi;
+	bool collide;
+	int np = 0, ni, nt, nl, nrr;
 
 	if (msg->pl.sa.p) {
 		pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
 		if (np && props[0].proto == IKEV2_PROTO_IKE) {
+			if (rekey_busy(sa)) {
+				/* 2.8.2 simplified: the peer retries */
+				log_info(LOG_IKE, "%s: IKE SA rekey by the "
+					 "peer while a%s rekey is in progress: "
+					 "TEMPORARY_FAILURE", ike_sa_name(sa),
+					 sa->sa_ike_rekeying ? "n IKE SA" :
+					 " CHILD SA");
+				answer_notify(sa, msg,
+					      IKEV2_N_TEMPORARY_FAILURE, NULL,
+					      0);
+				return;
+			}
 			ikev2_sa_init_rekey(sa, msg, props, np);
 			return;
 		}
@@ -354,14 +555,29 @@ void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 		answer_notify(sa, msg, IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
 		return;
 	}
+	spi = n.spi_size == 4 ? get32(n.spi) : 0;
+	if (n.proto == IKEV2_PROTO_ESP && n.spi_size == 4 &&
+	    ((old->cs_installed && spi == old->cs_spi_out &&
+	      (sa->sa_ike_rekeying || sa->sa_child_old.cs_installed ||
+	       sa->sa_child_peer.cs_installed || old->cs_out_pending)) ||
+	     (sa->sa_child_old.cs_installed &&
+	      spi == sa->sa_child_old.cs_spi_out))) {
+		log_info(LOG_CHD, "%s: rekey of CHILD SA %08x while %s: "
+			 "TEMPORARY_FAILURE", ike_sa_name(sa), spi,
+			 sa->sa_ike_rekeying ? "the IKE SA is rekeyed" :
+			 "a rekey is completing");
+		answer_notify(sa, msg, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
+		return;
+	}
 	if (n.proto != IKEV2_PROTO_ESP || n.spi_size != 4 ||
-	    !old->cs_installed || get32(n.spi) != old->cs_spi_out ||
-	    sa->sa_child_old.cs_installed) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: rekey of unknown CHILD SA %08x",
-			  ike_sa_name(sa), n.spi_size == 4 ? get32(n.spi) : 0);
+	    !old->cs_installed || spi != old->cs_spi_out) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: rekey of unknown CHILD SA %08x "
+			  "(ours: %08x_o)", ike_sa_name(sa), spi,
+			  old->cs_installed ? old->cs_spi_out : 0);
 		answer_notify(sa, msg, IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
 		return;
 	}
+	collide = sa->sa_rekeying;
 	if (!msg->pl.sa.p || !msg->pl.nonce.p || !msg->pl.tsi.p ||
 	    !msg->pl.tsr.p) {
 		answer_notify(sa, msg, IKEV2_N_INVALID_SYNTAX, NULL, 0);
@@ -393,6 +609,7 @@ void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	cs.cs_transport = old->cs_transport;
 	cs.cs_reqid = old->cs_reqid;
 	cs.cs_spi_out = get32(cs.cs_sel.spi);
+	cs.cs_out_deferred = true;	/* until the peer deletes the old */
 	crypto_random(nr, sizeof(nr));
 	if (cs.cs_sel.has_dh && cs.cs_sel.dh &&
 	    rekey_dh(sa, msg, cs.cs_sel.dh, shared, &slen, pub))
@@ -406,23 +623,38 @@ void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	}
 	buf_init(&plds);
 	pld_builder_init(&pb, &plds);
-	/* the policies now lead to the new SAs: they move over */
-	memcpy(cs.cs_pol, old->cs_pol, sizeof(cs.cs_pol));
-	cs.cs_n_pol = old->cs_n_pol;
-	old->cs_n_pol = 0;
-	sa->sa_child_old = *old;
-	*old = cs;
-	put_spi_be(old->cs_sel.spi, old->cs_spi_in);
-	proposal_from_sel(&old->cs_sel, &resp);
-	if (old->cs_transport)
+	if (collide) {
+		/* both rekey it: settled when our answer comes (2.8.1) */
+		sa->sa_child_peer = cs;
+		nw = &sa->sa_child_peer;
+		nonce_min(msg->pl.nonce.p, msg->pl.nonce.len, nr, sizeof(nr),
+			  &m, &mlen);
+		memcpy(sa->sa_peer_nmin, m, mlen);
+		sa->sa_peer_nmin_len = mlen;
+		log_info(LOG_CHD, "%s: CHILD SA %s rekey collision: the peer "
+			 "rekeys %08x_i too, answered with %08x_i",
+			 ike_sa_name(sa), cc->name, old->cs_spi_in,
+			 cs.cs_spi_in);
+	} else {
+		move_policies(&cs, old);
+		sa->sa_child_old = *old;
+		*old = cs;
+		nw = old;
+		log_info(LOG_CHD, "%s: CHILD SA %s: outbound stays %08x_o "
+			 "until the peer deletes it", ike_sa_name(sa),
+			 cc->name, sa->sa_child_old.cs_spi_out);
+	}
+	put_spi_be(nw->cs_sel.spi, nw->cs_spi_in);
+	proposal_from_sel(&nw->cs_sel, &resp);
+	if (nw->cs_transport)
 		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
 			       NULL, 0);
 	pld_add_sa(&pb, &resp, 1);
 	pld_add_nonce(&pb, nr, sizeof(nr));
 	if (slen)
 		pld_add_ke(&pb, cs.cs_sel.dh, pub, dh_pub_len(cs.cs_sel.dh));
-	pld_add_ts(&pb, IKEV2_PLD_TSI, old->cs_ts_r, old->cs_n_ts_r);
-	pld_add_ts(&pb, IKEV2_PLD_TSR, old->cs_ts_l, old->cs_n_ts_l);
+	pld_add_ts(&pb, IKEV2_PLD_TSI, nw->cs_ts_r, nw->cs_n_ts_r);
+	pld_add_ts(&pb, IKEV2_PLD_TSR, nw->cs_ts_l, nw->cs_n_ts_l);
 	ikev2_msg_respond(sa, msg, &plds, pb.first);
 	buf_free(&plds);
 out:
@@ -438,7 +670,8 @@ static uint16_t pfs_group(const struct cfg_child *cc)
 
 /*
  * Rekey our CHILD SA (1.3.3) before its soft lifetime runs out: a new SA
- * pair is negotiated and installed, then the old one is deleted.
+ * pair is negotiated and installed, then the old one is deleted. While
+ * another exchange or rekey is in progress, tried again shortly.
  */
 int ikev2_child_rekey_start(struct ike_sa *sa)
 {
@@ -451,11 +684,12 @@ int ikev2_child_rekey_start(struct ike_sa *sa)
 	struct buf plds;
 	int n, ret = -1;
 
-	if (sa->sa_state != IKE_S_ESTABLISHED || sa->sa_req_pending ||
-	    sa->sa_rekeying || sa->sa_ike_rekeying ||
-	    sa->sa_child_old.cs_installed || !cc) {
+	if (sa->sa_state != IKE_S_ESTABLISHED || !cc || sa->sa_rekeying)
+		return -1;
+	if (sa->sa_req_pending || rekey_busy(sa)) {
 		log_info(LOG_CHD, "%s: CHILD SA rekey deferred (another "
 			 "exchange is in progress)", ike_sa_name(sa));
+		arm_retry(sa, retry_ms());
 		return -1;
 	}
 	memset(cs, 0, sizeof(*cs));
@@ -494,6 +728,7 @@ int ikev2_child_rekey_start(struct ike_sa *sa)
 	if (!plds.err && !ikev2_msg_request(sa, IKEV2_EXCH_CREATE_CHILD_SA,
 					    &plds, pb.first)) {
 		sa->sa_rekeying = true;
+		timer_del(&sa->sa_child_rekey_timer);
 		log_info(LOG_CHD, "%s: rekeying CHILD SA %s (%08x_i %08x_o)",
 			 ike_sa_name(sa), cc->name, old->cs_spi_in,
 			 old->cs_spi_out);
@@ -503,20 +738,30 @@ int ikev2_child_rekey_start(struct ike_sa *sa)
 	return ret;
 }
 
-/* Ask the peer to delete the old SA pair of our completed rekey. */
-static void delete_old(struct ike_sa *sa)
+/* Ask the peer to delete the SA pair whose inbound SPI is spi. */
+static int send_delete(struct ike_sa *sa, uint32_t spi_in)
 {
 	struct pld_builder pb;
 	struct buf plds;
 	uint8_t spi[4];
+	int ret;
 
 	buf_init(&plds);
 	pld_builder_init(&pb, &plds);
-	put_spi_be(spi, sa->sa_child_old.cs_spi_in);
+	put_spi_be(spi, spi_in);
 	pld_add_delete(&pb, IKEV2_PROTO_ESP, 4, spi, 1);
-	if (!ikev2_msg_request(sa, IKEV2_EXCH_INFORMATIONAL, &plds, pb.first))
-		sa->sa_deleting_old = true;
+	ret = ikev2_msg_request(sa, IKEV2_EXCH_INFORMATIONAL, &plds, pb.first);
 	buf_free(&plds);
+	return ret;
+}
+
+/* Ask the peer to delete sa_child_old: the old pair of our completed
+ * rekey, or our redundant one of a lost collision.
+ */
+static void delete_old(struct ike_sa *sa)
+{
+	if (!send_delete(sa, sa->sa_child_old.cs_spi_in))
+		sa->sa_deleting_old = true;
 }
 
 void ikev2_child_delete_done(struct ike_sa *sa)
@@ -524,7 +769,78 @@ void ikev2_child_delete_done(struct ike_sa *sa)
 	if (!sa->sa_deleting_old)
 		return;
 	sa->sa_deleting_old = false;
-	child_sa_uninstall(sa, &sa->sa_child_old);
+	retire(sa, &sa->sa_child_old);
+}
+
+/* Our rekey refused: TEMPORARY_FAILURE is retried, CHILD_SA_NOT_FOUND
+ * means the peer deleted it (2.25.1).
+ */
+static void rekey_refused(struct ike_sa *sa, const struct notify *n)
+{
+	struct child_sa *cur = &sa->sa_child;
+	const char *name = cur->cs_cfg ? cur->cs_cfg->name : "?";
+	uint32_t ms;
+
+	switch (n->type) {
+	case IKEV2_N_TEMPORARY_FAILURE:
+		if (sa->sa_child_peer.cs_installed) {
+			log_info(LOG_CHD, "%s: rekey collision: the peer "
+				 "refused ours (TEMPORARY_FAILURE), its rekey "
+				 "%08x_i stands", ike_sa_name(sa),
+				 sa->sa_child_peer.cs_spi_in);
+			return;
+		}
+		ms = retry_ms();
+		log_info(LOG_CHD, "%s: peer is busy with the CHILD SA %s "
+			 "(TEMPORARY_FAILURE), rekeying again in %u ms",
+			 ike_sa_name(sa), name, ms);
+		arm_retry(sa, ms);
+		return;
+	case IKEV2_N_CHILD_SA_NOT_FOUND:
+		ike_diag(sa, NULL, LOG_CHD, "%s: peer does not know CHILD SA %s "
+			 "%08x_i %08x_o we rekey (CHILD_SA_NOT_FOUND): "
+			 "removing it", ike_sa_name(sa), name, cur->cs_spi_in,
+			 cur->cs_spi_out);
+		child_sa_uninstall(sa, cur);
+		return;
+	}
+	ike_diag(sa, NULL, LOG_CHD, "%s: peer refused the rekey of CHILD SA %s: "
+		  "%s (%u)", ike_sa_name(sa), name,
+		  ikev2_notify_name(n->type), n->type);
+}
+
+/* Both ends rekeyed the CHILD SA (2.8.1): the exchange with the lowest
+ * nonce made the redundant pair, its initiator deletes it. Ours is
+ * installed; the peer's waits in sa_child_peer.
+ */
+static void collision(struct ike_sa *sa, struct child_sa *ours,
+		      const uint8_t *nr, size_t nr_len)
+{
+	struct child_sa *old = &sa->sa_child;
+	const uint8_t *m;
+	size_t mlen;
+
+	nonce_min(sa->sa_rekey_ni, sizeof(sa->sa_rekey_ni), nr, nr_len, &m,
+		  &mlen);
+	if (ikev2_child_nonce_cmp(m, mlen, sa->sa_peer_nmin,
+				  sa->sa_peer_nmin_len) < 0) {
+		log_info(LOG_CHD, "%s: rekey collision: ours (%08x_i) has "
+			 "the lowest nonce and loses, deleting it; the "
+			 "peer's (%08x_i) stays", ike_sa_name(sa),
+			 ours->cs_spi_in, sa->sa_child_peer.cs_spi_in);
+		sa->sa_child_old = *ours;
+	} else {
+		log_info(LOG_CHD, "%s: rekey collision: the peer's "
+			 "(%08x_i) has the lowest nonce and loses; ours "
+			 "(%08x_i) stays, deleting the old one",
+			 ike_sa_name(sa), sa->sa_child_peer.cs_spi_in,
+			 ours->cs_spi_in);
+		move_policies(ours, old);
+		sa->sa_child_old = *old;
+		*old = *ours;
+	}
+	memset(ours, 0, sizeof(*ours));
+	delete_old(sa);
 }
 
 void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
@@ -540,19 +856,27 @@ void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	struct notify n;
 	size_t ke_len, slen = 0;
 	uint16_t group;
+	bool busy;
 	int np;
 
 	if (sa->sa_ike_rekeying) {
+		busy = pld_find_error(&msg->pl, &n) &&
+		       n.type == IKEV2_N_TEMPORARY_FAILURE;
 		ikev2_sa_init_rekey_recv(sa, msg);
+		if (busy && sa->sa_state == IKE_S_ESTABLISHED &&
+		    sa->sa_rekey_timer.tmr_cb) {
+			log_info(LOG_IKE, "%s: peer is busy (TEMPORARY_FAILURE"
+				 "), rekeying the IKE SA again shortly",
+				 ike_sa_name(sa));
+			timer_add(&sa->sa_rekey_timer, retry_ms());
+		}
 		return;
 	}
 	if (!sa->sa_rekeying)
 		return;
 	sa->sa_rekeying = false;
 	if (pld_find_error(&msg->pl, &n)) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: peer refused the rekey of CHILD SA %s: "
-			  "%s (%u)", ike_sa_name(sa), cc->name,
-			  ikev2_notify_name(n.type), n.type);
+		rekey_refused(sa, &n);
 		return;
 	}
 	if (!msg->pl.sa.p || !msg->pl.nonce.p) {
@@ -568,6 +892,14 @@ void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 		ike_diag(sa, NULL, LOG_CHD, "%s: rekey: peer selected an ESP proposal "
 			  "we did not offer: %s", ike_sa_name(sa),
 			  np == 1 ? why : "several proposals");
+		return;
+	}
+	if (!old->cs_installed) {
+		/* the peer deleted it while we rekeyed (2.25.1) */
+		log_info(LOG_CHD, "%s: rekey of CHILD SA %s crossed the peer's "
+			 "delete: deleting the new pair %08x_i too",
+			 ike_sa_name(sa), cc->name, cs->cs_spi_in);
+		send_delete(sa, cs->cs_spi_in);
 		return;
 	}
 	if (cs->cs_sel.has_dh && cs->cs_sel.dh) {
@@ -591,11 +923,76 @@ void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 		return;
 	}
 	crypto_wipe(shared, sizeof(shared));
-	memcpy(cs->cs_pol, old->cs_pol, sizeof(cs->cs_pol));
-	cs->cs_n_pol = old->cs_n_pol;
-	old->cs_n_pol = 0;
+	if (sa->sa_child_peer.cs_installed) {
+		collision(sa, cs, msg->pl.nonce.p, msg->pl.nonce.len);
+		return;
+	}
+	move_policies(cs, old);
 	sa->sa_child_old = *old;
 	*old = *cs;
 	memset(cs, 0, sizeof(*cs));
 	delete_old(sa);
+}
+
+/* cs->cs_out_deferred: the outbound SA as child_sa_install() built it,
+ * its keys copied, until child_sa_install_out().
+ */
+struct out_pending {
+	struct kernel_sa ks;
+	uint8_t key[2 * CRYPTO_MAX_KEY];
+};
+
+int child_sa_defer_out(struct child_sa *cs, const struct kernel_sa *ks)
+{
+	struct out_pending *p;
+
+	if (ks->enc_key_len + ks->auth_key_len > sizeof(p->key))
+		return -1;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	p->ks = *ks;
+	memcpy(p->key, ks->enc_key, ks->enc_key_len);
+	if (ks->auth_key_len)
+		memcpy(p->key + ks->enc_key_len, ks->auth_key,
+		       ks->auth_key_len);
+	child_sa_out_drop(cs);
+	cs->cs_out_pending = p;
+	return 0;
+}
+
+int child_sa_install_out(struct ike_sa *sa, struct child_sa *cs)
+{
+	struct out_pending *p = cs->cs_out_pending;
+	int ret;
+
+	if (!p)
+		return 0;
+	p->ks.enc_key = p->key;
+	p->ks.auth_key = p->ks.auth_key_len ? p->key + p->ks.enc_key_len :
+			 NULL;
+	if (p->ks.sel_src) {		/* cs may have moved since */
+		p->ks.sel_src = &cs->cs_ts_l[0];
+		p->ks.sel_dst = &cs->cs_ts_r[0];
+	}
+	ret = kernel_sa_add(&p->ks);
+	if (ret)
+		log_warnx(LOG_KNL, "%s: outbound SA %08x of CHILD SA %s not "
+			  "installed", ike_sa_name(sa), cs->cs_spi_out,
+			  cs->cs_cfg ? cs->cs_cfg->name : "?");
+	child_sa_out_drop(cs);
+	cs->cs_out_deferred = false;
+	return ret;
+}
+
+bool child_sa_out_drop(struct child_sa *cs)
+{
+	struct out_pending *p = cs->cs_out_pending;
+
+	if (!p)
+		return false;
+	crypto_wipe(p, sizeof(*p));
+	free(p);
+	cs->cs_out_pending = NULL;
+	return true;
 }

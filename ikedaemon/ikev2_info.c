@@ -8,6 +8,7 @@
 #include "child_sa.h"
 #include "ike_sa.h"
 #include "ikev2.h"
+#include "ikev2_child.h"
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "log.h"
@@ -28,7 +29,7 @@ void ikev2_info_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	uint32_t in;
 	bool delete_ike = false;
 	struct buf plds;
-	int i, j, n;
+	int i, j, n, r;
 
 	buf_init(&plds);
 	pld_builder_init(&pb, &plds);
@@ -41,7 +42,10 @@ void ikev2_info_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 		if (proto != IKEV2_PROTO_ESP || size != 4)
 			continue;
 		for (j = 0; j < n; j++) {
-			if (child_sa_delete(sa, get32(spis + 4 * j), &in))
+			r = ikev2_child_peer_delete(sa, get32(spis + 4 * j),
+						    &in);
+			if (r > 0 || (r < 0 && child_sa_delete(sa,
+					get32(spis + 4 * j), &in)))
 				continue;
 			put_spi(ours, in);
 			pld_add_delete(&pb, IKEV2_PROTO_ESP, 4, ours, 1);

@@ -11,6 +11,7 @@
 #include "dh.h"
 #include "ike_sa.h"
 #include "ikev2.h"
+#include "ikev2_cookie.h"
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "log.h"
@@ -285,6 +286,8 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 		ikev2_msg_notify_init(msg, IKEV2_N_INVALID_SYNTAX, NULL, 0);
 		return;
 	}
+	if (ikev2_cookie_gate(msg))	/* half-open load: no state (2.6) */
+		return;
 	pld_sa(&msg->pl.sa, props, PROP_MAX, &n);
 	pld_ke(&msg->pl.ke, &group, &ke, &ke_len);
 	nc = cfg ? config_match_conn(cfg, (const struct sockaddr *)&msg->local,

@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "ike_sa.h"
 #include "ikev2.h"
+#include "ikev2_cookie.h"
 #include "kernel.h"
 #include "log.h"
 #include "net.h"
@@ -37,12 +38,15 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ikedaemon [-dnv] [-f file] [-s socket]\n"
+		"usage: ikedaemon [-dnv] [-c half-open] [-f file] [-s socket]\n"
+		"  -c n       answer IKE_SA_INIT with a COOKIE from n half-open\n"
+		"             IKE SAs on (default %d, 0: always)\n"
 		"  -d         stay in the foreground, log to stderr\n"
 		"  -f file    configuration (default " IKEDAEMON_CONF ")\n"
 		"  -n         check the configuration and exit\n"
 		"  -s socket  control socket (default /run/ikesec/ikedaemon.sock)\n"
-		"  -v         verbose (debug) logging\n");
+		"  -v         verbose (debug) logging\n",
+		COOKIE_THRESHOLD_DEFAULT);
 	exit(2);
 }
 
@@ -93,10 +97,21 @@ int main(int argc, char **argv)
 	int ch, foreground = 0, check = 0, level = LOG_INFO;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct config *cfg;
-	char err[512];
+	char err[512], *end;
+	unsigned long n;
 
-	while ((ch = getopt(argc, argv, "df:ns:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:df:ns:v")) != -1) {
 		switch (ch) {
+		case 'c':
+			n = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || optarg[0] == '-' || n > 1000000) {
+				fprintf(stderr, "ikedaemon: invalid COOKIE "
+					"threshold `%s' (0..1000000)\n",
+					optarg);
+				usage();
+			}
+			ikev2_cookie_set_threshold((unsigned int)n);
+			break;
 		case 'd':
 			foreground = 1;
 			break;
