@@ -86,6 +86,15 @@ def stats(v):
             "n": len(v)}
 
 
+def label(m):
+    """Unit and description of a measure; "-N" suffixes (BENCH_SCALE=full)
+    name the N."""
+    base = m[:-len("-100000")]
+    if m.endswith("-100000") and base in WHAT:
+        return UNIT.get(base, ""), "%s, N = 100,000" % WHAT[base]
+    return UNIT.get(m, ""), WHAT.get(m, m)
+
+
 def fmt(x):
     if x is None:
         return "—"
@@ -137,14 +146,14 @@ def main():
         if r is None:
             missing.append("%s %s" % (s, m))
             md.append("| %s | %s | %s | — | — | — | 0 | missing |" %
-                      (s, WHAT.get(m, m), UNIT.get(m, "")))
+                      (s, label(m)[1], label(m)[0]))
             out["rows"].append({"system": s, "measure": m, "unit": UNIT.get(m),
                                 "missing": True})
             continue
         md.append("| %s | %s | %s | %s | %s | %s | %d | %s |" % (
-            s, WHAT.get(m, m), UNIT.get(m, ""), fmt(r["median"]),
+            s, label(m)[1], label(m)[0], fmt(r["median"]),
             fmt(r["min"]), fmt(r["max"]), r["n"], rtxt))
-        row = {"system": s, "measure": m, "unit": UNIT.get(m)}
+        row = {"system": s, "measure": m, "unit": label(m)[0]}
         row.update(r)
         if q is not None:
             row["peer"], row["ratio"] = peer, q
