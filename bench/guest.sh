@@ -402,9 +402,36 @@ handshakes() { # SYS DIR: HS handshakes against the responder running now
 		wait_for 10 sh -c "! swanctl --list-sas --uri unix://$CD/b/charon.vici 2>/dev/null | grep -q ESTABLISHED"
 	done
 }
+# ike_rss SYS PIDFILE: NIKE more IKE SAs (each with its CHILD SA) brought
+# up and kept against the responder whose pid is in PIDFILE; records its
+# VmRSS growth per IKE SA established, then takes them all down. The
+# initiator has reuse_ikesa = no, so every --initiate is a new IKE SA.
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+ike_count() {
+	swanctl_ "$CD/b" --list-sas 2>/dev/null | grep -c ESTABLISHED
+}
+ike_rss() {
+	local pid r0 r1 i n
+	pid=$(cat "$2" 2>/dev/null)
+	r0=$(rss_kb "$pid")
+	[ -n "$r0" ] || { note "$1 ike_rss: no process $pid"; return; }
+	for ((i = 0; i < NIKE; i++)); do
+		swanctl_ "$CD/b" --initiate --child net --timeout 20 >/dev/null 2>&1 ||
+			note "$1: IKE SA $i failed"
+	done
+	sleep 1
+	n=$(ike_count) r1=$(rss_kb "$pid")
+	note "$1: $n IKE SAs up, VmRSS $r0 -> $r1 kB"
+	if [ "${n:-0}" -gt 0 ] && [ -n "$r1" ]; then
+		rec "$1" ike_rss $(((r1 - r0) * 1024 / n))
+	fi
+	for ((i = 0; i < 10 && $(ike_count) > 0; i++)); do
+		swanctl_ "$CD/b" --terminate --ike peer --timeout 30 >/dev/null 2>&1
+	done
+}
 control_plane() {
 	# ike_lib.sh's optional knobs, unset here (this script runs with -u).
-	IKE_DPD= IKE_IKE_REKEY= IKE_REKEY=
+	IKE_DPD= IKE_IKE_REKEY= IKE_REKEY= IKE_CHARON_CONF=
 	# shellcheck source=../selftests/lib.sh
 	. "$top/selftests/lib.sh"
 	# shellcheck source=../selftests/ike_lib.sh
@@ -421,9 +448,12 @@ control_plane() {
 	# The responder charon reads ikedaemon's file: same syntax, same peer.
 	mkdir -p "$CD/c/swanctl"
 	cp "$CD/a/ikedaemon.conf" "$CD/c/swanctl/swanctl.conf"
+	IKE_CHARON_CONF="reuse_ikesa = no"
 	if charon_start $R "$CD/b" && charon_load "$CD/b"; then
+		IKE_CHARON_CONF=
 		if ikedaemon_start $L "$CD/a"; then
 			handshakes ikedaemon
+			ike_rss ikedaemon "$CD/a/ikedaemon.pid"
 			kill "$(cat "$CD/a/ikedaemon.pid")" 2>/dev/null
 			sleep 1
 		else
@@ -431,6 +461,7 @@ control_plane() {
 		fi
 		if charon_start $L "$CD/c" && charon_load "$CD/c"; then
 			handshakes strongswan
+			ike_rss strongswan "$CD/c/charon.pid"
 		else
 			note "responder charon did not start"
 		fi
@@ -445,9 +476,10 @@ control_plane() {
 	rm -rf "$CD"
 }
 HS=$((REPS > 5 ? REPS : 5))
-[ "$SMOKE" = 1 ] && HS=1
+NIKE=${BENCH_IKE_SAS:-50}
+[ "$SMOKE" = 1 ] && HS=1 NIKE=3
 if [[ $SKIP != *" ike "* ]]; then
-	note "== control plane: $HS handshakes per responder"
+	note "== control plane: $HS handshakes, then $NIKE IKE SAs, per responder"
 	control_plane
 fi
 

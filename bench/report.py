@@ -23,7 +23,7 @@ UNIT = {
     "sa_slab": "B/SA", "sa_mem": "B/SA", "sa_cache": "B/SA",
     "pol_add": "policies/s", "pol_slab": "B/policy", "sa_add_full": "SAs/s",
     "tcp1-10kpol": "Mbit/s", "udp64-10kpol": "kpps",
-    "handshakes": "1/s",
+    "handshakes": "1/s", "ike_rss": "B/IKE SA",
 }
 WHAT = {
     "tcp1": "iperf3 TCP, 1 stream", "tcp4": "iperf3 TCP, 4 streams",
@@ -39,9 +39,11 @@ WHAT = {
     "tcp1-10kpol": "TCP 1 stream, N (BENCH_SA) SA+policy pairs installed",
     "udp64-10kpol": "UDP 64 B, N (BENCH_SA) SA+policy pairs installed",
     "handshakes": "IKE_SA_INIT+IKE_AUTH (PSK) as responder to charon",
+    "ike_rss": "responder memory per IKE SA (VmRSS delta / N IKE SAs up)",
 }
 # Measures where lower is better (so the summary can say "better").
-LOWER = {"rtt", "rtt_added", "sa_slab", "sa_mem", "sa_cache", "pol_slab"}
+LOWER = {"rtt", "rtt_added", "sa_slab", "sa_mem", "sa_cache", "pol_slab",
+         "ike_rss"}
 
 
 def load(path):
@@ -70,7 +72,8 @@ def expected(samples):
     rows += [(s, m) for s in SCALE for m in ("sa_add", "sa_slab", "sa_mem",
              "pol_add", "pol_slab", "sa_add_full", "tcp1-10kpol",
              "udp64-10kpol")]
-    rows += [("ikedaemon", "handshakes"), ("strongswan", "handshakes")]
+    rows += [(s, m) for m in ("handshakes", "ike_rss")
+             for s in ("ikedaemon", "strongswan")]
     # Optional rows: only when they were measured (sa_cache needs a
     # dedicated cache; -100000 rows need BENCH_SCALE=full).
     extra = sorted(k for k in samples if k not in rows and
@@ -81,6 +84,15 @@ def expected(samples):
 def stats(v):
     return {"median": statistics.median(v), "min": min(v), "max": max(v),
             "n": len(v)}
+
+
+def label(m):
+    """Unit and description of a measure; "-N" suffixes (BENCH_SCALE=full)
+    name the N."""
+    base = m[:-len("-100000")]
+    if m.endswith("-100000") and base in WHAT:
+        return UNIT.get(base, ""), "%s, N = 100,000" % WHAT[base]
+    return UNIT.get(m, ""), WHAT.get(m, m)
 
 
 def fmt(x):
@@ -134,14 +146,14 @@ def main():
         if r is None:
             missing.append("%s %s" % (s, m))
             md.append("| %s | %s | %s | — | — | — | 0 | missing |" %
-                      (s, WHAT.get(m, m), UNIT.get(m, "")))
+                      (s, label(m)[1], label(m)[0]))
             out["rows"].append({"system": s, "measure": m, "unit": UNIT.get(m),
                                 "missing": True})
             continue
         md.append("| %s | %s | %s | %s | %s | %s | %d | %s |" % (
-            s, WHAT.get(m, m), UNIT.get(m, ""), fmt(r["median"]),
+            s, label(m)[1], label(m)[0], fmt(r["median"]),
             fmt(r["min"]), fmt(r["max"]), r["n"], rtxt))
-        row = {"system": s, "measure": m, "unit": UNIT.get(m)}
+        row = {"system": s, "measure": m, "unit": label(m)[0]}
         row.update(r)
         if q is not None:
             row["peer"], row["ratio"] = peer, q
@@ -155,7 +167,8 @@ def main():
                "ChaCha vs XFRM tcp1 %s tcp4 %s udp64 %s; "
                "ChaCha vs WireGuard tcp1 %s udp64 %s; "
                "added latency GCM %s; slab/SA %s; SA add rate %s; "
-               "handshakes/s vs strongSwan %s" % (
+               "handshakes/s vs strongSwan %s; memory/IKE SA vs strongSwan %s"
+               % (
                    rs("ikesec-gcm", "tcp1", "xfrm-gcm"),
                    rs("ikesec-gcm", "tcp4", "xfrm-gcm"),
                    rs("ikesec-gcm", "udp64", "xfrm-gcm"),
@@ -167,7 +180,8 @@ def main():
                    rs("ikesec-gcm", "rtt_added", "xfrm-gcm"),
                    rs("ikesec-gcm", "sa_slab", "xfrm-gcm"),
                    rs("ikesec-gcm", "sa_add", "xfrm-gcm"),
-                   rs("ikedaemon", "handshakes", "strongswan")))
+                   rs("ikedaemon", "handshakes", "strongswan"),
+                   rs("ikedaemon", "ike_rss", "strongswan")))
     md += ["", summary, ""]
     if missing:
         md.append("Missing rows: " + ", ".join(missing))

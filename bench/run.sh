@@ -35,7 +35,7 @@ else
 fi
 knobs=()
 for v in BENCH_TIME BENCH_OMIT BENCH_REPS BENCH_PINGS BENCH_SA BENCH_SCALE \
-	BENCH_PERF BENCH_SMOKE BENCH_SYSTEMS BENCH_SKIP; do
+	BENCH_PERF BENCH_SMOKE BENCH_SYSTEMS BENCH_SKIP BENCH_IKE_SAS; do
 	[ -n "${!v:-}" ] && knobs+=("$v=${!v}")
 done
 
@@ -57,6 +57,9 @@ if [ $here = 1 ]; then
 else
 	# Our own build dir: its `last` link is our run even while tests run.
 	export IKESEC_BUILD=$top/.build/bench-vm
+	# 100,000 SA and policy pairs on both sides hold about 0.9 GB of
+	# kernel memory (bench/README.md): more than a 2G guest can spare.
+	[ "${BENCH_SCALE:-}" = full ] && export IKESEC_VM_MEM=${IKESEC_VM_MEM:-4G}
 	rc=0
 	(cd "$top" && selftests/vm/run.sh --timeout 3600 -- \
 		env "${knobs[@]}" BENCH_OUT=/run/vmout/bench bench/guest.sh) |

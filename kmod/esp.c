@@ -29,6 +29,7 @@ struct ikesec_esp_req *ikesec_esp_req_alloc(struct ikesec_sa *sa, int nfrags,
 	if (!er)
 		return NULL;
 	er->sa = sa;
+	er->frag = NULL;
 	*req = (void *)er + reqoff;
 	*sg = (void *)er + sgoff;
 	aead_request_set_tfm(*req, aead);
@@ -38,7 +39,11 @@ struct ikesec_esp_req *ikesec_esp_req_alloc(struct ikesec_sa *sa, int nfrags,
 
 void ikesec_esp_req_free(struct ikesec_esp_req *er)
 {
-	/* The IV is public; nothing secret lives here. */
+	/* The IV is public; nothing secret lives here (the trailer is
+	 * padding and a next-header value).
+	 */
+	if (er->frag)
+		skb_free_frag(er->frag);
 	kfree(er);
 }
 

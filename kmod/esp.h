@@ -14,6 +14,7 @@
 #define IKESEC_ESP_HLEN		8	/* SPI + sequence number */
 #define IKESEC_ESP_IV_MAX	16
 #define IKESEC_ESP_AAD_MAX	(12 + IKESEC_ESP_IV_MAX)
+#define IKESEC_ESP_TAIL_MAX	(IKESEC_ESP_IV_MAX + 1)	/* pad + 2 bytes */
 
 /* One packet's crypto request and everything it points to, in one
  * allocation (the shape of esp4's esp_alloc_tmp()).
@@ -25,6 +26,12 @@ struct ikesec_esp_req {
 	u8 nexthdr;			/* output: the trailer's next header */
 	u8 iv[IKESEC_ESP_IV_MAX];	/* the AEAD may overwrite this copy */
 	u8 aad[IKESEC_ESP_AAD_MAX];	/* SPI | [seq hi] | seq lo | IV */
+	/* Output out of place: the ciphertext and ICV (a netdev page
+	 * fragment, owned until it replaces the skb's fragments) and the
+	 * plaintext trailer it is encrypted from.
+	 */
+	void *frag;
+	u8 tail[IKESEC_ESP_TAIL_MAX];
 };
 
 struct ikesec_esp_req *ikesec_esp_req_alloc(struct ikesec_sa *sa, int nfrags,

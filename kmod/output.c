@@ -35,6 +35,8 @@ struct output_cb {
 	struct ikesec_esp_req *er;
 	unsigned int inner_len;		/* bytes counted against the SA */
 	unsigned int hdrlen;		/* transport: IP header kept in front */
+	unsigned int payload_off;	/* out of place: ESP payload's offset */
+	unsigned int payload_len;	/* and its length with the ICV */
 	u8 family;			/* of the outer header */
 	u8 dsfield;			/* inner DSCP/ECN, copied outward */
 	bool df;			/* outer IPv4 DF */
@@ -143,6 +145,29 @@ static void fix_transport(struct ikesec_sa *sa, struct sk_buff *skb,
 	}
 }
 
+/* Out of place: the ESP payload (from off to the end) becomes the one
+ * page fragment the AEAD wrote; the old fragments, which may be shared
+ * with the socket's retransmit queue, are only released. truesize stays
+ * as the socket charged it.
+ */
+static void swap_payload(struct sk_buff *skb, void *frag, unsigned int off,
+			 unsigned int len)
+{
+	struct page *page = virt_to_head_page(frag);
+	int i;
+
+	for (i = 0; i < skb_shinfo(skb)->nr_frags; i++)
+		skb_frag_unref(skb, i);
+	skb_shinfo(skb)->nr_frags = 0;
+	skb_shinfo(skb)->flags &= ~SKBFL_SHARED_FRAG;
+	skb->data_len = 0;
+	skb->len = off;
+	skb_set_tail_pointer(skb, off);
+	skb_fill_page_desc(skb, 0, page, frag - page_address(page), len);
+	skb->len += len;
+	skb->data_len = len;
+}
+
 static void output_finish(struct sk_buff *skb, int err)
 {
 	struct output_cb *cb = OUTPUT_CB(skb);
@@ -153,6 +178,10 @@ static void output_finish(struct sk_buff *skb, int err)
 	u8 family = cb->family;	/* push_outer() clears the cb */
 	bool df = cb->df;
 
+	if (!err && er->frag) {
+		swap_payload(skb, er->frag, cb->payload_off, cb->payload_len);
+		er->frag = NULL;
+	}
 	ikesec_esp_req_free(er);
 	if (err) {
 		count(in, sa, IKESEC_STAT_OUT_ERRORS);
@@ -248,6 +277,23 @@ static unsigned int payload_room(unsigned int mtu, unsigned int overhead,
 	return room > 2 ? room - 2 : 0;
 }
 
+#define OOP_DST_SG	2	/* out of place: AAD, then the new fragment */
+
+/* Encrypt into a new page fragment instead of copying the payload into a
+ * private linear buffer first (skb_cow_data()) whenever that would copy:
+ * for a paged skb (a GSO segment, whose pages the socket still holds for
+ * retransmission) or one without tailroom for the trailer, the AEAD reads
+ * the payload where it is and writes the ciphertext to memory of ours. The
+ * head must be private already (skb_cow_head()); a frag list takes the
+ * copying path, and so does a linear skb with room (in place, no copy).
+ */
+static bool out_of_place(const struct sk_buff *skb, unsigned int tailen,
+			 unsigned int len)
+{
+	return (skb_shinfo(skb)->nr_frags || skb_tailroom(skb) < tailen) &&
+	       !skb_has_frag_list(skb) && !skb_cloned(skb) && len <= PAGE_SIZE;
+}
+
 /* One packet (no GSO) to encrypt with sa. Consumes skb and the caller's
  * reference on sa.
  */
@@ -260,16 +306,16 @@ static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family)
 	unsigned int udplen = sa->encap_dport ? sizeof(struct udphdr) : 0;
 	struct output_cb *cb = OUTPUT_CB(skb);
 	struct ikesec_net *in = sa->in;
-	unsigned int plen, clen, tailen, outer, mtu, hdrlen, i;
+	unsigned int plen, clen, tailen, outer, mtu, hdrlen, off, i;
 	struct dst_entry *dst = skb_dst(skb);
 	struct ikesec_esp_req *er;
 	struct ip_esp_hdr *esph;
 	struct aead_request *req;
 	struct sk_buff *trailer;
-	struct scatterlist *sg;
+	struct scatterlist *sg, *dsg;
 	u8 nexthdr, dsfield, iv[IKESEC_ESP_IV_MAX], *tail;
 	u8 ofamily;
-	bool df;
+	bool df, oop;
 	int nfrags, err;
 	u64 seq;
 
@@ -346,23 +392,45 @@ static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family)
 	}
 
 	if (skb_cow_head(skb, LL_RESERVED_SPACE(skb_dst(skb)->dev) + outer +
-			 hlen) ||
-	    (skb_has_shared_frag(skb) && __skb_linearize(skb)))
+			 hlen))
 		goto nomem;
-	nfrags = skb_cow_data(skb, tailen, &trailer);
-	if (nfrags < 0)
-		goto nomem;
-	tail = pskb_put(skb, trailer, tailen);
-	for (i = 0; i < clen - plen - 2; i++)
-		tail[i] = i + 1;		/* RFC 4303 2.4 */
-	tail[i] = clen - plen - 2;
-	tail[i + 1] = nexthdr;
+	oop = out_of_place(skb, tailen, clen + c->icvlen);
+	if (oop) {
+		/* ESP payload from the skb, trailer from er->tail */
+		nfrags = 1 + skb_shinfo(skb)->nr_frags + 1 + OOP_DST_SG;
+	} else {
+		if (skb_has_shared_frag(skb) && __skb_linearize(skb))
+			goto nomem;
+		nfrags = skb_cow_data(skb, tailen, &trailer);
+		if (nfrags < 0)
+			goto nomem;
+	}
 
 	/* Room for the ESP header, in transport mode also for the UDP header
 	 * behind the kept IP header (tunnel mode: push_outer() adds it).
 	 */
 	if (tunnel)
 		udplen = 0;
+	off = cb->hdrlen + udplen + hlen;
+
+	er = ikesec_esp_req_alloc(sa, nfrags, &req, &sg);
+	if (!er)
+		goto nomem;
+	if (oop) {
+		er->frag = netdev_alloc_frag(clen + c->icvlen);
+		if (!er->frag) {
+			ikesec_esp_req_free(er);
+			goto nomem;
+		}
+		tail = er->tail;
+	} else {
+		tail = pskb_put(skb, trailer, tailen);
+	}
+	for (i = 0; i < clen - plen - 2; i++)
+		tail[i] = i + 1;		/* RFC 4303 2.4 */
+	tail[i] = clen - plen - 2;
+	tail[i + 1] = nexthdr;
+
 	skb_push(skb, hlen + udplen);
 	memmove(skb->data, skb->data + hlen + udplen, cb->hdrlen);
 	skb_reset_network_header(skb);
@@ -380,21 +448,33 @@ static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family)
 	}
 	memcpy(esph + 1, iv, c->ivlen);
 
-	er = ikesec_esp_req_alloc(sa, nfrags, &req, &sg);
-	if (!er)
-		goto nomem;
 	er->seq = seq;
 	ikesec_esp_build_aad(er, sa->key.spi, esn, iv, c->ivlen);
+	if (oop) {
+		cb->payload_off = off;
+		cb->payload_len = clen + c->icvlen;
+		dsg = sg + nfrags + 1 - OOP_DST_SG;
+		sg_init_table(sg, nfrags + 1 - OOP_DST_SG);
+		sg_init_table(dsg, OOP_DST_SG);
+		sg_set_buf(dsg, er->aad, er->aadlen);
+		sg_set_buf(dsg + 1, er->frag, clen + c->icvlen);
+	}
 	sg_set_buf(sg, er->aad, er->aadlen);
-	err = skb_to_sgvec(skb, sg + 1, cb->hdrlen + udplen + hlen,
-			   clen + c->icvlen);
+	err = skb_to_sgvec(skb, sg + 1, off, oop ? plen : clen + c->icvlen);
 	if (unlikely(err < 0)) {
 		ikesec_esp_req_free(er);
 		goto nomem;
 	}
+	if (oop) {
+		sg_unmark_end(sg + err);
+		sg_set_buf(sg + err + 1, er->tail, clen - plen);
+		sg_mark_end(sg + err + 1);
+	} else {
+		dsg = sg;
+	}
 	cb->er = er;
 	aead_request_set_callback(req, 0, output_done, skb);
-	aead_request_set_crypt(req, sg, sg, clen, er->iv);
+	aead_request_set_crypt(req, sg, dsg, clen, er->iv);
 	aead_request_set_ad(req, er->aadlen);
 	atomic_inc(&in->crypto_pending);
 	err = crypto_aead_encrypt(req);
@@ -445,7 +525,10 @@ unsigned int ikesec_output_hook(struct ikesec_net *in, struct sk_buff *skb,
 		output_one(sa, skb, family);
 		return NF_STOLEN;
 	}
-	segs = skb_gso_segment(skb, 0);
+	/* Scatter-gather: the segments point into the socket's pages instead
+	 * of copies, output_one() encrypts them out of place.
+	 */
+	segs = skb_gso_segment(skb, NETIF_F_SG);
 	if (IS_ERR_OR_NULL(segs)) {
 		count(in, sa, IKESEC_STAT_OUT_ERRORS);
 		ikesec_sa_put(sa);

@@ -15,6 +15,12 @@
  * specific selector (longer prefixes, then a protocol, then narrowed
  * ports), then the older policy.
  *
+ * Protect policies are also indexed by their template's reqid, in the
+ * same table under keys of direction 0 (no packet lookup ever uses it):
+ * a bucket per reqid lists its policies, so adding an SA ends the ACQUIRE
+ * rate limit of the policies waiting for it in O(1) whatever the SPD's
+ * size (ikesec_spd_sa_added()).
+ *
  * Writers hold ikesec_net.lock; the packet path reads under RCU. Ids come
  * from an xarray (cyclic, never 0), which also orders dumps.
  */
@@ -44,9 +50,14 @@ struct spd_tuple {
 struct spd_bucket {
 	struct rhash_head node;		/* ikesec_net.pol_table */
 	struct spd_key key;
-	struct hlist_head pols;		/* struct ikesec_policy, best first */
+	struct hlist_head pols;		/* struct ikesec_policy, best first;
+					 * reqid buckets: by reqid_node, under
+					 * ikesec_net.lock only
+					 */
 	struct rcu_head rcu;
 };
+
+#define SPD_DIR_REQID	0		/* spd_key.dir of a reqid bucket */
 
 static const struct rhashtable_params spd_params = {
 	.key_len = sizeof(struct spd_key),
@@ -222,6 +233,47 @@ static u32 specificity(const struct ikesec_selector *sel)
 	return (sel->src_plen + sel->dst_plen) * 4 + !!sel->proto * 2 + ports;
 }
 
+static void reqid_key(struct spd_key *key, u32 reqid)
+{
+	memset(key, 0, sizeof(*key));
+	key->dir = SPD_DIR_REQID;
+	memcpy(&key->src, &reqid, sizeof(reqid));
+}
+
+/* Caller holds in->lock. The bucket of key, inserted if new (*created). */
+static struct spd_bucket *bucket_get(struct ikesec_net *in,
+				     const struct spd_key *key, bool *created,
+				     struct netlink_ext_ack *extack)
+{
+	struct spd_bucket *b;
+	int err;
+
+	*created = false;
+	b = rhashtable_lookup_fast(&in->pol_table, key, spd_params);
+	if (b)
+		return b;
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return ERR_PTR(-ENOMEM);
+	b->key = *key;
+	INIT_HLIST_HEAD(&b->pols);
+	err = rhashtable_insert_fast(&in->pol_table, &b->node, spd_params);
+	if (err) {
+		NL_SET_ERR_MSG_MOD(extack, "SPD insert failed");
+		kfree(b);
+		return ERR_PTR(err);
+	}
+	*created = true;
+	return b;
+}
+
+/* Caller holds in->lock. Readers may still walk past b's node. */
+static void bucket_put(struct ikesec_net *in, struct spd_bucket *b)
+{
+	rhashtable_remove_fast(&in->pol_table, &b->node, spd_params);
+	kfree_rcu(b, rcu);
+}
+
 static struct spd_tuple *tuple_find(struct ikesec_net *in, u8 dir,
 				    const struct ikesec_selector *sel)
 {
@@ -243,7 +295,8 @@ int ikesec_policy_insert(struct ikesec_net *in, struct ikesec_policy *pol,
 	const struct ikesec_selector *sel = &pol->sel;
 	struct spd_tuple *t, *new_t = NULL;
 	struct ikesec_policy *e, *last = NULL;
-	struct spd_bucket *b, *new_b = NULL;
+	struct spd_bucket *b, *rb;
+	bool new_b, new_rb;
 	struct spd_key key;
 	int err;
 
@@ -259,8 +312,10 @@ int ikesec_policy_insert(struct ikesec_net *in, struct ikesec_policy *pol,
 	t = tuple_find(in, pol->dir, sel);
 	if (!t) {
 		new_t = kzalloc(sizeof(*new_t), GFP_KERNEL);
-		if (!new_t)
-			goto nomem;
+		if (!new_t) {
+			err = -ENOMEM;
+			goto free;
+		}
 		new_t->family = sel->family;
 		new_t->src_plen = sel->src_plen;
 		new_t->dst_plen = sel->dst_plen;
@@ -270,20 +325,20 @@ int ikesec_policy_insert(struct ikesec_net *in, struct ikesec_policy *pol,
 
 	tuple_key(&key, pol->dir, sel->family, sel->src_plen, sel->dst_plen,
 		  &sel->src, &sel->dst);
-	b = rhashtable_lookup_fast(&in->pol_table, &key, spd_params);
-	if (!b) {
-		new_b = kzalloc(sizeof(*new_b), GFP_KERNEL);
-		if (!new_b)
-			goto nomem;
-		new_b->key = key;
-		INIT_HLIST_HEAD(&new_b->pols);
-		err = rhashtable_insert_fast(&in->pol_table, &new_b->node,
-					     spd_params);
-		if (err) {
-			NL_SET_ERR_MSG_MOD(extack, "SPD insert failed");
-			goto free;
+	b = bucket_get(in, &key, &new_b, extack);
+	if (IS_ERR(b)) {
+		err = PTR_ERR(b);
+		goto free;
+	}
+	if (pol->action == IKESEC_ACTION_PROTECT) {
+		reqid_key(&key, pol->tmpl.reqid);
+		rb = bucket_get(in, &key, &new_rb, extack);
+		if (IS_ERR(rb)) {
+			err = PTR_ERR(rb);
+			goto put;
 		}
-		b = new_b;
+		hlist_add_head(&pol->reqid_node, &rb->pols);
+		pol->reqid_bucket = rb;
 	}
 
 	pol->specificity = specificity(sel);
@@ -312,10 +367,10 @@ added:
 	in->pol_gen++;
 	return 0;
 
-nomem:
-	err = -ENOMEM;
+put:
+	if (new_b)
+		bucket_put(in, b);
 free:
-	kfree(new_b);
 	kfree(new_t);
 	xa_erase(&in->pol_ids, pol->id);
 	return err;
@@ -336,9 +391,13 @@ void ikesec_policy_unlink(struct ikesec_net *in, struct ikesec_policy *pol)
 
 	lockdep_assert_held(&in->lock);
 	hlist_del_rcu(&pol->node);
-	if (hlist_empty(&b->pols)) {
-		rhashtable_remove_fast(&in->pol_table, &b->node, spd_params);
-		kfree_rcu(b, rcu);
+	if (hlist_empty(&b->pols))
+		bucket_put(in, b);
+	if (pol->reqid_bucket) {
+		hlist_del(&pol->reqid_node);
+		if (hlist_empty(&pol->reqid_bucket->pols))
+			bucket_put(in, pol->reqid_bucket);
+		pol->reqid_bucket = NULL;
 	}
 	if (!--t->npol) {
 		list_del_rcu(&t->list);
@@ -373,16 +432,19 @@ u64 ikesec_policy_hits(const struct ikesec_policy *pol)
 
 /* Caller holds in->lock. An SA for reqid now exists: ACQUIRE's rate limit
  * ends for the protect policies that waited for it, so they may ask again
- * as soon as it is gone.
+ * as soon as it is gone. One probe of the reqid index, not an SPD walk.
  */
 void ikesec_spd_sa_added(struct ikesec_net *in, u32 reqid)
 {
 	struct ikesec_policy *pol;
-	unsigned long id;
+	struct spd_bucket *rb;
+	struct spd_key key;
 
 	lockdep_assert_held(&in->lock);
-	xa_for_each(&in->pol_ids, id, pol)
-		if (pol->action == IKESEC_ACTION_PROTECT &&
-		    pol->tmpl.reqid == reqid)
-			WRITE_ONCE(pol->acquire_sent, 0);
+	reqid_key(&key, reqid);
+	rb = rhashtable_lookup_fast(&in->pol_table, &key, spd_params);
+	if (!rb)
+		return;
+	hlist_for_each_entry(pol, &rb->pols, reqid_node)
+		WRITE_ONCE(pol->acquire_sent, 0);
 }

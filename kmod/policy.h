@@ -35,6 +35,8 @@ struct ikesec_policy {
 	struct rcu_head rcu;
 	struct spd_tuple *tuple;	/* under ikesec_net.lock */
 	struct spd_bucket *bucket;	/* under ikesec_net.lock */
+	struct hlist_node reqid_node;	/* protect: its reqid bucket, lock */
+	struct spd_bucket *reqid_bucket;	/* protect only, under lock */
 	u32 id;
 	u8 dir;
 	u8 action;
