@@ -211,6 +211,44 @@ static struct natt_sock *natt_find(struct ikesec_net *in, u16 port,
 	return NULL;
 }
 
+/* Under in->lock. True when the hooks are off the attached socket; false
+ * when it is being closed: its encap_destroy will (or did) run, and needs
+ * our state until it returns.
+ */
+static bool detach_live(struct sock *sk)
+{
+	bool done = true;
+
+	lock_sock(sk);
+	if (sock_flag(sk, SOCK_DEAD) && READ_ONCE(udp_sk(sk)->encap_type) &&
+	    READ_ONCE(udp_sk(sk)->encap_destroy) == natt_destroy)
+		done = false;
+	else
+		unhook(sk);
+	release_sock(sk);
+	return done;
+}
+
+/* Under in->lock: forget attached sockets whose owner switched the
+ * encapsulation off (setsockopt UDP_ENCAP 0); their close would not tell
+ * us, and our reference would pin the socket and its netns.
+ */
+static void prune(struct ikesec_net *in)
+{
+	struct natt_sock *ns, *tmp;
+
+	list_for_each_entry_safe(ns, tmp, &in->natt_socks, list) {
+		if (ns->sock || READ_ONCE(udp_sk(ns->sk)->encap_type) ||
+		    !detach_live(ns->sk))
+			continue;
+		pr_debug("forgot the %s socket of UDP port %u: UDP_ENCAP was reset\n",
+			 family_name(ns->family), ns->port);
+		list_del(&ns->list);
+		sock_put(ns->sk);	/* RCU-freed: natt_rcv() may still run */
+		kfree(ns);
+	}
+}
+
 void ikesec_natt_init(struct ikesec_net *in)
 {
 	INIT_LIST_HEAD(&in->natt_socks);
@@ -224,6 +262,7 @@ int ikesec_natt_listen(struct ikesec_net *in, u16 port, u8 family,
 	struct socket *sock;
 
 	lockdep_assert_held(&in->lock);
+	prune(in);
 	if (natt_find(in, port, family))
 		return 0;
 
@@ -298,6 +337,7 @@ int ikesec_natt_attach(struct ikesec_net *in, int fd,
 	ns->dual = sk->sk_family == AF_INET6 && !ipv6_only_sock(sk);
 
 	mutex_lock(&in->lock);
+	prune(in);
 	other = natt_find(in, ns->port, ns->family);
 	if (!other && ns->dual)
 		other = natt_find(in, ns->port, AF_INET);
@@ -332,24 +372,6 @@ unlock:
 put:
 	sockfd_put(sock);
 	return err;
-}
-
-/* Under in->lock. True when the hooks are off the attached socket; false
- * when it is being closed: its encap_destroy will (or did) run, and needs
- * our state until it returns.
- */
-static bool detach_live(struct sock *sk)
-{
-	bool done = true;
-
-	lock_sock(sk);
-	if (sock_flag(sk, SOCK_DEAD) && READ_ONCE(udp_sk(sk)->encap_type) &&
-	    READ_ONCE(udp_sk(sk)->encap_destroy) == natt_destroy)
-		done = false;
-	else
-		unhook(sk);
-	release_sock(sk);
-	return done;
 }
 
 void ikesec_natt_uninit(struct ikesec_net *in)

@@ -10,11 +10,12 @@
  * Without -s it exits after the attach. A refused attach prints
  *   refused EADDRINUSE: <the kernel's extack message>
  * and exits 1. Usage:
- *   encap_attach [-4|-6|-D] [-R] [-E] [-n] [-k udp|tcp|file|badfd] [-2] [-s]
- *                PORT
+ *   encap_attach [-4|-6|-D] [-R] [-E] [-n] [-k udp|tcp|file|badfd] [-2] [-Z]
+ *                [-s] PORT
  * -6 IPv6 only, -D IPv6 taking IPv4 too, -R SO_REUSEADDR, -E set XFRM's
  * UDP_ENCAP first, -n leave it unbound, -k what to hand over instead of a
- * UDP socket, -2 attach the same socket a second time (must be refused).
+ * UDP socket, -2 attach the same socket a second time (must be refused),
+ * -Z set UDP_ENCAP to 0 after the attach (a daemon taking it back).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -110,12 +111,12 @@ static void serve(int fd)
 int main(int argc, char **argv)
 {
 	int family = AF_INET, v6only = 0, reuse = 0, xfrm = 0, bind_it = 1;
-	int twice = 0, run = 0, opt, fd, port;
+	int twice = 0, run = 0, zero = 0, opt, fd, port;
 	const char *kind = "udp";
 	struct ik_nl nl;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "46DREnk:2s")) != -1) {
+	while ((opt = getopt(argc, argv, "46DREnk:2Zs")) != -1) {
 		switch (opt) {
 		case '4': family = AF_INET; break;
 		case '6': family = AF_INET6; v6only = 1; break;
@@ -125,6 +126,7 @@ int main(int argc, char **argv)
 		case 'n': bind_it = 0; break;
 		case 'k': kind = optarg; break;
 		case '2': twice = 1; break;
+		case 'Z': zero = 1; break;
 		case 's': run = 1; break;
 		default: goto usage;
 		}
@@ -145,6 +147,11 @@ int main(int argc, char **argv)
 		printf("second attach of the same socket accepted\n");
 		return 1;
 	}
+	if (zero && setsockopt(fd, IPPROTO_UDP, UDP_ENCAP, &(int){ 0 },
+			       sizeof(int))) {
+		perror("UDP_ENCAP 0");
+		return 1;
+	}
 	nl_socket_free(nl.sk);
 	if (run)
 		serve(fd);
@@ -152,7 +159,7 @@ int main(int argc, char **argv)
 
 usage:
 	fprintf(stderr,
-		"usage: %s [-4|-6|-D] [-R] [-E] [-n] [-k udp|tcp|file|badfd] [-2] [-s] PORT\n",
+		"usage: %s [-4|-6|-D] [-R] [-E] [-n] [-k udp|tcp|file|badfd] [-2] [-Z] [-s] PORT\n",
 		argv[0]);
 	return 2;
 }

@@ -79,7 +79,7 @@ for ns in "$A" "$K" "$D"; do
 	ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1
 done
 dmesg_mark "$mark"
-ktap_plan 16
+ktap_plan 17
 
 refused "fd not open (EBADF)" EBADF -k badfd 4600
 refused "not a socket (ENOTSOCK)" ENOTSOCK -k file 4600
@@ -109,6 +109,15 @@ kill "${pid[c]}"; wait "${pid[c]}" 2>/dev/null
 ikectl sa add dir in spi 0x2004 src 192.0.2.2 dst 192.0.2.1 \
 	enc aes-gcm "0x$(hexkey 20)" encap 4500 4500 && own4 4500
 ktap_check "after close, an SA on that port gets the module's own socket" \
+	test $? = 0
+
+# A daemon that resets UDP_ENCAP takes its socket back; once it is closed
+# the port must not count as served (no close hook runs for it).
+daemon "$A" z -Z 4900
+kill "${pid[z]}"; wait "${pid[z]}" 2>/dev/null
+ikectl sa add dir in spi 0x2005 src 192.0.2.2 dst 192.0.2.1 \
+	enc aes-gcm "0x$(hexkey 20)" encap 4900 4900 && own4 4900
+ktap_check "UDP_ENCAP reset, then closed: an SA on that port gets the module's own socket" \
 	test $? = 0
 
 # rmmod with attached sockets still open: in ns_a (4700), in ns_k,
