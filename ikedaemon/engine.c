@@ -177,6 +177,9 @@ int engine_status(const char *conn, struct control_reply *r)
 		natt_status(sa, alg, sizeof(alg));	/* NAT-T, if any */
 		if (*alg)
 			control_printf(r, "  %s\n", alg);
+		if (sa->sa_peer_cert[0])
+			control_printf(r, "  peer certificate: \"%s\"\n",
+				       sa->sa_peer_cert);
 		if (!cs->cs_installed)
 			continue;
 		proposal_format_sel(&cs->cs_sel, alg, sizeof(alg));
