@@ -153,6 +153,15 @@ int config_load(const char *path, struct config *cfg, char *err,
 		size_t errlen);
 void config_free(struct config *cfg);	/* wipes secrets */
 
+/* A credential file (certs, cacerts, private-X file): value relative to
+ * the directory of the file naming n, or to its subdir there (x509,
+ * x509ca, private) as swanctl does. -1 with a message quoting value.
+ */
+struct cfg_node;
+int config_cred_path(const struct cfg_node *n, const char *value,
+		     const char *subdir, char out[256], char *msg,
+		     size_t len);
+
 /* Lookups used by the engine. */
 const struct cfg_conn *config_find_conn(const struct config *cfg,
 					const char *name);

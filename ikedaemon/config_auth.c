@@ -59,10 +59,31 @@ static int set_eap_id(const struct cfg_node *n, void *obj, char *msg,
 	return 0;
 }
 
+/*
+ * A credential file as swanctl finds it: relative to the directory of the
+ * file naming it, or in its subdir there (x509/, x509ca/, private/, as
+ * under /etc/swanctl). The error is the first lookup's.
+ */
+int config_cred_path(const struct cfg_node *n, const char *value,
+		     const char *subdir, char out[256], char *msg,
+		     size_t len)
+{
+	char sub[256], ignore[CFG_MSG_MAX];
+
+	if (!config_file_path(n, value, out, msg, len))
+		return 0;
+	if (value[0] == '/' ||
+	    snprintf(sub, sizeof(sub), "%s/%s", subdir, value) >=
+	    (int)sizeof(sub))
+		return -1;
+	return config_file_path(n, sub, out, ignore, sizeof(ignore)) ? -1 : 0;
+}
+
 struct file_list {
 	const struct cfg_node *n;
 	char (*files)[256];
 	int *count;
+	const char *subdir;
 };
 
 static int file_item(const char *item, void *ctx, char *msg, size_t len)
@@ -73,7 +94,8 @@ static int file_item(const char *item, void *ctx, char *msg, size_t len)
 		snprintf(msg, len, "more than %d files", CFG_MAX_IDS);
 		return -1;
 	}
-	if (config_file_path(l->n, item, l->files[*l->count], msg, len))
+	if (config_cred_path(l->n, item, l->subdir, l->files[*l->count], msg,
+			     len))
 		return -1;
 	(*l->count)++;
 	return 0;
@@ -83,7 +105,7 @@ static int set_certs(const struct cfg_node *n, void *obj, char *msg,
 		     size_t len)
 {
 	struct cfg_auth *a = obj;
-	struct file_list l = { n, a->certs, &a->n_certs };
+	struct file_list l = { n, a->certs, &a->n_certs, "x509" };
 
 	return config_each(n->value, file_item, &l, msg, len);
 }
@@ -92,7 +114,7 @@ static int set_cacerts(const struct cfg_node *n, void *obj, char *msg,
 		       size_t len)
 {
 	struct cfg_auth *a = obj;
-	struct file_list l = { n, a->cacerts, &a->n_cacerts };
+	struct file_list l = { n, a->cacerts, &a->n_cacerts, "x509ca" };
 
 	return config_each(n->value, file_item, &l, msg, len);
 }

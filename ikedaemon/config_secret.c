@@ -39,7 +39,8 @@ static int secret_member(struct loader *ld, const struct cfg_node *sec,
 			return config_error(ld, n, w,
 					    "unknown setting `%s' (file, secret)",
 					    n->key);
-		if (config_file_path(n, n->value, s->file, msg, sizeof(msg)))
+		if (config_cred_path(n, n->value, "private", s->file, msg,
+				     sizeof(msg)))
 			return config_error(ld, n, w, "file: %s", msg);
 		return 0;
 	}

@@ -173,6 +173,9 @@ int engine_status(const char *conn, struct control_reply *r)
 			proposal_format_sel(&sa->sa_sel, alg, sizeof(alg));
 			control_printf(r, "  IKE proposal: %s\n", alg);
 		}
+		if (sa->sa_peer_cert[0])
+			control_printf(r, "  peer certificate: \"%s\"\n",
+				       sa->sa_peer_cert);
 		if (!cs->cs_installed)
 			continue;
 		proposal_format_sel(&cs->cs_sel, alg, sizeof(alg));

@@ -15,6 +15,7 @@
 #include "dh.h"
 #include "engine.h"
 #include "child_sa.h"
+#include "auth_cert.h"
 #include "ike_sa.h"
 #include "ikev2.h"
 #include "ikev2_exch.h"
@@ -265,6 +266,10 @@ void ike_id_str(const struct cfg_id *id, char *buf, size_t size)
 			snprintf(buf, size, "%s", a);
 			return;
 		}
+		break;
+	case IKEV2_ID_DER_ASN1_DN:
+		if (!auth_cert_dn_str(id->data, id->len, buf, size))
+			return;
 		break;
 	case IKEV2_ID_FQDN:
 	case IKEV2_ID_RFC822_ADDR:

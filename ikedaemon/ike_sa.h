@@ -88,6 +88,9 @@ struct ike_sa {
 	struct timer sa_rekey_timer;	/* conn rekey_time */
 
 	struct cfg_id sa_id_l, sa_id_r;	/* ours; the peer's as received */
+	unsigned int sa_peer_hashes;	/* SIGNATURE_HASH_ALGORITHMS (RFC
+					 * 7427 4), mask of 1 << id */
+	char sa_peer_cert[256];		/* subject of the peer's cert */
 
 	/* Message IDs, window size 1 (2.3). */
 	uint32_t sa_tx_msgid;		/* next request we send */

@@ -123,6 +123,28 @@ static int validate_auth(const uint8_t *p, size_t len)
 	return validate_min(__func__, "AUTH", len, 5);
 }
 
+static int validate_cert(const uint8_t *p, size_t len)
+{
+	(void)p;
+	return validate_min(__func__, "CERT/CERTREQ", len, 1);
+}
+
+/* Record one of several payloads of a kind; extra ones are ignored. */
+static int many(struct pld_ref *r, int *n, int max, const uint8_t *p,
+		size_t len, uint8_t type)
+{
+	if (validate_cert(p, len))
+		return -1;
+	if (*n >= max) {
+		log_debug(LOG_ENC, "ikev2_pld_parse: more than %d %s payloads, "
+			  "rest ignored", max, ikev2_pld_name(type));
+		return 0;
+	}
+	r[*n].p = p;
+	r[(*n)++].len = len;
+	return 0;
+}
+
 static int validate_notify(const uint8_t *p, size_t len)
 {
 	if (validate_min(__func__, "N", len, 4))
@@ -295,7 +317,13 @@ int ikev2_pld_parse(const uint8_t *base, const uint8_t *p, size_t len,
 			pl->sk_hdr_off = (size_t)(p + off - base);
 			return ret;
 		case IKEV2_PLD_CERT:
+			ret = many(pl->cert, &pl->n_cert, PLD_MAX_CERT, body,
+				   plen, type);
+			break;
 		case IKEV2_PLD_CERTREQ:
+			ret = many(pl->certreq, &pl->n_certreq,
+				   PLD_MAX_CERTREQ, body, plen, type);
+			break;
 		case IKEV2_PLD_VENDOR:
 			break;
 		default:
@@ -437,6 +465,14 @@ const struct pld_ref *pld_find_error(const struct ikev2_payloads *pl,
 			return &pl->notify[i];
 	}
 	return NULL;
+}
+
+void pld_cert(const struct pld_ref *r, uint8_t *encoding,
+	      const uint8_t **data, size_t *len)
+{
+	*encoding = r->p[0];
+	*data = r->p + 1;
+	*len = r->len - 1;
 }
 
 int pld_ts(const struct pld_ref *r, struct ts *ts, int max, int *n)
@@ -610,6 +646,16 @@ void pld_add_notify(struct pld_builder *pb, uint8_t proto,
 	buf_put8(pb->b, spi_size);
 	buf_put16(pb->b, type);
 	buf_put(pb->b, spi, spi_size);
+	buf_put(pb->b, data, len);
+	pld_end(pb, off);
+}
+
+void pld_add_cert(struct pld_builder *pb, uint8_t type, uint8_t encoding,
+		  const uint8_t *data, size_t len)
+{
+	size_t off = pld_begin(pb, type);
+
+	buf_put8(pb->b, encoding);
 	buf_put(pb->b, data, len);
 	pld_end(pb, off);
 }

@@ -19,6 +19,8 @@
 
 #define PLD_MAX_NOTIFY	24
 #define PLD_MAX_DELETE	8
+#define PLD_MAX_CERT	8	/* end entity + intermediates */
+#define PLD_MAX_CERTREQ	4
 
 /* A payload body: after its generic header. */
 struct pld_ref {
@@ -32,6 +34,11 @@ struct ikev2_payloads {
 	int n_notify;
 	struct pld_ref del[PLD_MAX_DELETE];
 	int n_del;
+	/* CERT and CERTREQ (3.6, 3.7) in order: cert[0] is the end entity. */
+	struct pld_ref cert[PLD_MAX_CERT];
+	int n_cert;
+	struct pld_ref certreq[PLD_MAX_CERTREQ];
+	int n_certreq;
 	/* SK: its body, the first inner payload's type, and where its
 	 * generic header starts in the message (the AAD ends there + 4).
 	 */
@@ -72,6 +79,9 @@ const struct pld_ref *pld_find_notify(const struct ikev2_payloads *pl,
 /* The first error notify (type < 16384), or NULL. */
 const struct pld_ref *pld_find_error(const struct ikev2_payloads *pl,
 				     struct notify *n);
+/* CERT or CERTREQ: encoding (3.6) and its data. */
+void pld_cert(const struct pld_ref *r, uint8_t *encoding,
+	      const uint8_t **data, size_t *len);
 int pld_ts(const struct pld_ref *r, struct ts *ts, int max, int *n);
 int pld_delete(const struct pld_ref *r, uint8_t *proto, uint8_t *spi_size,
 	       const uint8_t **spis, int *n);
@@ -98,6 +108,9 @@ void pld_add_auth(struct pld_builder *pb, uint8_t method,
 void pld_add_notify(struct pld_builder *pb, uint8_t proto,
 		    const uint8_t *spi, uint8_t spi_size, uint16_t type,
 		    const uint8_t *data, size_t len);
+/* type IKEV2_PLD_CERT or IKEV2_PLD_CERTREQ */
+void pld_add_cert(struct pld_builder *pb, uint8_t type, uint8_t encoding,
+		  const uint8_t *data, size_t len);
 void pld_add_ts(struct pld_builder *pb, uint8_t type, const struct ts *ts,
 		int n);
 void pld_add_delete(struct pld_builder *pb, uint8_t proto, uint8_t spi_size,

@@ -11,6 +11,7 @@
 #include "dh.h"
 #include "ike_sa.h"
 #include "ikev2.h"
+#include "ikev2_auth.h"
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "log.h"
@@ -219,6 +220,7 @@ int ikev2_sa_init_start(struct ike_sa *sa)
 	pld_add_ke(&pb, sa->sa_dh_group, pub, dh_pub_len(sa->sa_dh_group));
 	pld_add_nonce(&pb, sa->sa_ni, sa->sa_ni_len);
 	add_natd(sa, &pb);
+	ikev2_auth_sa_init(sa, NULL, &pb);
 	if (plds.err)
 		goto out;
 	sa->sa_tx_msgid = 0;
@@ -346,6 +348,7 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 	pld_add_ke(&pb, sel.dh, pub, dh_pub_len(sel.dh));
 	pld_add_nonce(&pb, sa->sa_nr, sa->sa_nr_len);
 	add_natd(sa, &pb);
+	ikev2_auth_sa_init(sa, msg, &pb);
 	sa->sa_state = IKE_S_INIT_DONE;
 	if (plds.err || ikev2_msg_respond(sa, msg, &plds, pb.first)) {
 		ike_sa_destroy(sa, "cannot send IKE_SA_INIT response");
@@ -462,6 +465,7 @@ void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 		return;
 	}
 	check_natd(sa, msg);
+	ikev2_auth_sa_init(sa, msg, NULL);
 	buf_reset(&sa->sa_init_r);
 	buf_put(&sa->sa_init_r, msg->raw, msg->len);
 	proposal_format_sel(&sa->sa_sel, name, sizeof(name));
