@@ -149,11 +149,13 @@ auto)
 *) vm_die "IKESEC_VM_ACCEL must be auto, kvm or tcg, not '$accel'" ;;
 esac
 
+# no_timer_check: under a loaded host TCG is slow enough for the kernel to
+# decide "IO-APIC + timer doesn't work" and panic at boot.
 # Commas are option separators in -fsdev; ",," is a literal comma.
 # shellcheck disable=SC2054 # commas here are QEMU syntax, not array separators
 qemu=("${qemu_base[@]}" -accel "$accel"
     -kernel "$kernel" -initrd "$initrd"
-    -append "console=ttyS0 panic=-1 quiet $VM_STAGE2_KEY=$stage2 ${IKESEC_VM_APPEND:-}"
+    -append "console=ttyS0 panic=-1 quiet no_timer_check $VM_STAGE2_KEY=$stage2 ${IKESEC_VM_APPEND:-}"
     -fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
     -device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
     -fsdev "local,id=vmout,path=${out//,/,,},security_model=none"
