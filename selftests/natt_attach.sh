@@ -79,7 +79,7 @@ for ns in "$A" "$K" "$D"; do
 	ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1
 done
 dmesg_mark "$mark"
-ktap_plan 17
+ktap_plan 18
 
 refused "fd not open (EBADF)" EBADF -k badfd 4600
 refused "not a socket (ENOTSOCK)" ENOTSOCK -k file 4600
@@ -111,6 +111,14 @@ ikectl sa add dir in spi 0x2004 src 192.0.2.2 dst 192.0.2.1 \
 ktap_check "after close, an SA on that port gets the module's own socket" \
 	test $? = 0
 
+# An IPv6 socket without IPV6_V6ONLY takes IPv4 too: it serves IPv4 SAs.
+daemon "$A" dual -D 5000
+ikectl sa add dir in spi 0x2006 src 192.0.2.2 dst 192.0.2.1 \
+	enc aes-gcm "0x$(hexkey 20)" encap 5000 5000 &&
+	test "$(ip netns exec "$A" ss -uanH 'sport = :5000' | wc -l)" = 1
+ktap_check "a dual-stack IPv6 socket serves IPv4 SAs (no socket of our own)" \
+	test $? = 0
+
 # A daemon that resets UDP_ENCAP takes its socket back; once it is closed
 # the port must not count as served (no close hook runs for it).
 daemon "$A" z -Z 4900
@@ -120,7 +128,7 @@ ikectl sa add dir in spi 0x2005 src 192.0.2.2 dst 192.0.2.1 \
 ktap_check "UDP_ENCAP reset, then closed: an SA on that port gets the module's own socket" \
 	test $? = 0
 
-# rmmod with attached sockets still open: in ns_a (4700), in ns_k,
+# rmmod with attached sockets still open: in ns_a (4700, 5000), in ns_k,
 # and in ns_d, whose name is gone (the socket keeps the netns).
 daemon "$K" k 4500 && daemon "$D" d 4500
 ktap_check "attach in two more namespaces" test $? = 0
@@ -128,7 +136,7 @@ ip netns del "$D"
 rmmod ikesec
 ktap_check "rmmod with attached sockets open" test ! -d /sys/module/ikesec
 alive=1
-for p in ${pid[r2]} ${pid[k]} ${pid[d]}; do kill -0 "$p" || alive=0; done
+for p in ${pid[r2]} ${pid[dual]} ${pid[k]} ${pid[d]}; do kill -0 "$p" || alive=0; done
 udp_send "$K" 127.0.0.1 127.0.0.1 '\1\2\3\4\5\6\7\10\11\12'
 wait_for 3 grep -q '^other 10 0102030405060708090a$' "$tmp/k"
 ktap_check "after rmmod the sockets are plain UDP sockets of their processes" \
