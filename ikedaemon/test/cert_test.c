@@ -306,7 +306,7 @@ FIXTURE_TEARDOWN(pki)
 		TH_LOG("cannot remove %s", self->dir);
 }
 
-TEST_F(pki, identities)
+TEST_F_TIMEOUT(pki, identities, 120)
 {
 	uint8_t ip[4] = { 192, 0, 2, 2 }, h[20];
 	struct cfg_id id;
@@ -351,7 +351,7 @@ TEST_F(pki, identities)
 	EXPECT_NE(NULL, strstr(err, "identity C=CH, O=ikesec test, CN=Test CA"));
 }
 
-TEST_F(pki, chain)
+TEST_F_TIMEOUT(pki, chain, 120)
 {
 	struct cfg_auth remote = { .method = CFG_AUTH_PUBKEY, .n_cacerts = 1 };
 	char err[AUTH_CERT_ERR_MAX];
@@ -386,7 +386,7 @@ TEST_F(pki, chain)
 	EXPECT_NE(NULL, strstr(err, "none.pem: No such file"));
 }
 
-TEST_F(pki, credentials)
+TEST_F_TIMEOUT(pki, credentials, 120)
 {
 	struct cfg_secret secrets[2] = {
 		{ .type = CFG_SECRET_PRIVATE, .name = "private-other" },
