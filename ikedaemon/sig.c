@@ -11,6 +11,7 @@
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 
 #include "ikev2.h"
@@ -324,6 +325,90 @@ int sig_sign(EVP_PKEY *key, unsigned int peer_hashes, const struct buf *octets,
 	return 0;
 }
 
+/*
+ * RSASSA-PSS (RFC 7427 A.4, RFC 4055 3.1): hash, MGF1 hash and salt length
+ * from the parameters (absent ones are SHA-1, MGF1-SHA-1 and 20). We
+ * accept SHA-256/384/512 only; our own RSA signatures are PKCS#1 v1.5,
+ * which RFC 8247 makes mandatory to accept.
+ */
+static int verify_pss(EVP_PKEY *key, const X509_ALGOR *alg,
+		      const struct buf *m, const uint8_t *sig, size_t len,
+		      char *scheme, size_t slen, char *err, size_t elen)
+{
+	const ASN1_STRING *pv = NULL;
+	const ASN1_OBJECT *obj;
+	RSA_PSS_PARAMS *pss = NULL;
+	const char *md = "SHA1", *mgf = "SHA1";
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_MD_CTX *ctx = NULL;
+	const uint8_t *p;
+	long salt = 20;
+	int ptype, r = -1;
+
+	X509_ALGOR_get0(&obj, &ptype, (const void **)&pv, alg);
+	if (ptype == V_ASN1_SEQUENCE && pv) {
+		p = ASN1_STRING_get0_data(pv);
+		pss = d2i_RSA_PSS_PARAMS(NULL, &p, ASN1_STRING_length(pv));
+	}
+	if (!pss) {
+		snprintf(scheme, slen, "RSASSA-PSS (RFC 7427)");
+		snprintf(err, elen, "RSASSA-PSS without valid parameters");
+		goto out;
+	}
+	if (pss->hashAlgorithm)
+		md = OBJ_nid2sn(OBJ_obj2nid(pss->hashAlgorithm->algorithm));
+	if (pss->maskGenAlgorithm) {
+		const ASN1_TYPE *t = pss->maskGenAlgorithm->parameter;
+		X509_ALGOR *mh = NULL;
+
+		if (OBJ_obj2nid(pss->maskGenAlgorithm->algorithm) == NID_mgf1 &&
+		    t && t->type == V_ASN1_SEQUENCE) {
+			p = ASN1_STRING_get0_data(t->value.sequence);
+			mh = d2i_X509_ALGOR(NULL, &p,
+					    ASN1_STRING_length(t->value.sequence));
+		}
+		mgf = mh ? OBJ_nid2sn(OBJ_obj2nid(mh->algorithm)) : "?";
+		X509_ALGOR_free(mh);
+	}
+	if (pss->saltLength)
+		salt = ASN1_INTEGER_get(pss->saltLength);
+	snprintf(scheme, slen, "RSASSA-PSS %s, MGF1 %s, salt %ld (RFC 7427)",
+		 md, mgf, salt);
+	if (strcmp(md, "SHA256") && strcmp(md, "SHA384") &&
+	    strcmp(md, "SHA512")) {
+		snprintf(err, elen, "RSASSA-PSS with hash %s (we accept "
+			 "SHA-256/384/512)", md);
+		goto out;
+	}
+	if (key_kind(key) != SIG_RSA) {
+		snprintf(err, elen, "RSASSA-PSS with a %s certificate key",
+			 EVP_PKEY_get0_type_name(key));
+		goto out;
+	}
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || EVP_DigestVerifyInit_ex(ctx, &pctx, md, NULL, NULL, key,
+					    NULL) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, mgf, NULL) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, (int)salt) != 1) {
+		ossl_err(err, elen, "RSASSA-PSS parameters unusable");
+		goto out;
+	}
+	r = EVP_DigestVerify(ctx, sig, len, m->data, m->len);
+	if (r != 1) {
+		snprintf(err, elen, "signature does not verify with the "
+			 "certificate's key");
+		r = -1;
+	} else {
+		r = 0;
+	}
+out:
+	ERR_clear_error();
+	EVP_MD_CTX_free(ctx);
+	RSA_PSS_PARAMS_free(pss);
+	return r;
+}
+
 /* RFC 7427 3: length, AlgorithmIdentifier, signature. */
 static int verify_7427(EVP_PKEY *key, const uint8_t *data, size_t len,
 		       const struct buf *octets, char *scheme, size_t slen,
@@ -354,6 +439,12 @@ static int verify_7427(EVP_PKEY *key, const uint8_t *data, size_t len,
 	X509_ALGOR_get0(&obj, NULL, NULL, alg);
 	nid = OBJ_obj2nid(obj);
 	OBJ_obj2txt(oid, sizeof(oid), obj, 0);
+	if (nid == NID_rsassaPss) {
+		nid = verify_pss(key, alg, octets, data + 1 + alen,
+				 len - 1 - alen, scheme, slen, err, elen);
+		X509_ALGOR_free(alg);
+		return nid;
+	}
 	X509_ALGOR_free(alg);
 	for (i = 0; i < ARRAY_SIZE(schemes); i++)
 		if (schemes[i].nid == nid)
@@ -361,8 +452,8 @@ static int verify_7427(EVP_PKEY *key, const uint8_t *data, size_t len,
 	if (i == ARRAY_SIZE(schemes)) {
 		snprintf(scheme, slen, "%s (RFC 7427)", oid);
 		snprintf(err, elen, "unsupported signature algorithm %s (we "
-			 "accept RSA PKCS#1 v1.5 and ECDSA with SHA-256/384/"
-			 "512)", oid);
+			 "accept RSA PKCS#1 v1.5, RSASSA-PSS and ECDSA with "
+			 "SHA-256/384/512)", oid);
 		return -1;
 	}
 	snprintf(scheme, slen, "%s (RFC 7427)", schemes[i].name);

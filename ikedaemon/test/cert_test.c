@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
 #include "kselftest_harness.h"
@@ -24,10 +25,50 @@
 #include "../ikev2_pld.h"
 #include "../sig.h"
 
+/* A throwaway RSA-2048 test key: generating one takes a minute under
+ * valgrind.
+ */
+static const char rsa_pem[] =
+	"-----BEGIN PRIVATE KEY-----\n"
+	"MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQDYmDQtSt2WoFXy\n"
+	"rX3XSD1EC/jr0nZaSfKuaPwpg0su9YUfaBp8lV17iMY2UwRihRIZY7j6L1qHqJs2\n"
+	"5tVAC0OOJ9GSAUKHtCHW8mPJTx2UzrDU8W2iIajKaXW8HfJdiReRbH1/jy+D6um+\n"
+	"UDl3k83gjvvXpxUS4eOgIEWyRbP4LpHFyIv510IWXvA+OH+I5RzrqTv3SxzFbbA3\n"
+	"RLyquAbcEfs3I+n0KmvLVv0oOolIcQlNdFMFprnEzLj1nUA1diYicXARXjnp0xGp\n"
+	"mMq0ri3GnfQofH1F/J3WI3t1k8iaPbL/sWLwDZph8TERoKrPMq4nSRX7wUXnkXHP\n"
+	"t1vg6vSFAgMBAAECggEACMLDSC+2iHYCHqJDgaEzj9yMxtEeULxGpiUAn2yRmRvS\n"
+	"NM6A/8K043Rz+/+IoQmGjWNaDeM7c1rvsvKhnokLbvplANWvNg5PA22OJAw2A0Ox\n"
+	"pbNW6WTDed3L0X5D7uJG2Jl9oVq5I8oChrGiWW1aOaKJmj6bshtT7zFO+w0pteNC\n"
+	"lYqvzN8f4PnUqocMyNPc0I+wV+DXmgi8E1giuD4p0yLiQpZBz2bOlZzsEt+ZKrx0\n"
+	"u3Ny6hyeHPRRlsimjgDWSgxDf9gCSQWaVVVmBkKjQZA9J/S27U3MLB1DoeHd6pW3\n"
+	"03DGeD6BFeC6g9K1gXDmqyc95wO34eJC6fatpqJ+UQKBgQD5GxmQEgF+6w3nSPmA\n"
+	"UK1zX9P7sv5PXXx3FO4m5GOsZLOQR/0wcJntCnTXn54CPQvHMmWf2BsSLKPMqEQ6\n"
+	"knbfwkyDS40KEHpiGSQQdKVPxNfr8XqLle7izkc2F4TNZ3UAnXFe1qEKZcD9+CkH\n"
+	"RzMOR6BNKCc+D6MA2J3acof0SQKBgQDelsNkcNDH4CFIJZOIbhdYQT7texZmum6I\n"
+	"XW/VM/e7o3NV+wc0EPwgpoCKiXbHjjE9iyVDRpIvEFYApzPGwKfZBG00nOrhCslm\n"
+	"pDLtLWFb61IbUU3csoK7R9iwpXVidMNH/iyUy+0qmCwbCBg9pd1lDiLIk5P022DJ\n"
+	"oU0lLGGGXQKBgHIVRSnD9Udo4t8vfoSTbjxOgMje+rTiPaRTw5WwNy22mL3VGlFa\n"
+	"4EO87DHr+fNQfdpmbEA+OneiVgnebhDdDu//Dgd7TEZ1sXbHyMp4gVT8814tI1BW\n"
+	"BCd/DQHq13kyjlUPxeIHLY2TeEVXp4KbyvgZOYLchsxXYPF8Qx7OIRFxAoGAPfhv\n"
+	"cdlO5zbpTTLY/lTYPwP7RxbLx9ID0AdjiVIsmJsLE1cOTFqmN1jj1K4s2aYm42GI\n"
+	"AFD3hg7gQtJKQf2FPZBT7x/47KqaI+93Fj1aK8M6WsyqBtXUO9vm4ldOdRjY/YQw\n"
+	"WUTlRMSVEvmP9inll6r12C3uNW+WZMx5s+3FQSkCgYAam6TTPqxt/xrlRXsWEAv6\n"
+	"GCV2Mr8JDNuvwxGItGZdPblynNpdKQ+tgZg59lCpUc0xVVD4/aVKPszT6OZe4xHc\n"
+	"+WH5WdMFP+Oxx7wbXoyr28J/+Jqza8iFHhALcyy3Myn7AtXGKZP1HQFtjPY98Yao\n"
+	"2RsPhTxMP0SHyglbm+y1OA==\n"
+	"-----END PRIVATE KEY-----\n";
+
 static EVP_PKEY *keygen(bool rsa)
 {
-	return rsa ? EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048) :
-		     EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	BIO *b;
+	EVP_PKEY *k;
+
+	if (!rsa)
+		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	b = BIO_new_mem_buf(rsa_pem, -1);
+	k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	BIO_free(b);
+	return k;
 }
 
 static void add_ext(X509 *x, X509 *issuer, int nid, const char *v)
@@ -170,6 +211,49 @@ TEST(sig_algid_ecdsa_sha256)
 	EVP_PKEY_free(k);
 }
 
+/* A peer's RSASSA-PSS signature (SHA-256, MGF1-SHA-256, salt 32). */
+TEST(sig_rsa_pss_verify)
+{
+	static const uint8_t algid[] = {
+		0x30, 0x41, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d,
+		0x01, 0x01, 0x0a, 0x30, 0x34, 0xa0, 0x0f, 0x30, 0x0d, 0x06,
+		0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+		0x05, 0x00, 0xa1, 0x1c, 0x30, 0x1a, 0x06, 0x09, 0x2a, 0x86,
+		0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08, 0x30, 0x0d, 0x06,
+		0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
+		0x05, 0x00, 0xa2, 0x03, 0x02, 0x01, 0x20 };
+	EVP_PKEY *k = keygen(true);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	char scheme[128], err[256];
+	struct buf m = octets(), a;
+	EVP_PKEY_CTX *pctx;
+	uint8_t sig[512];
+	size_t len = sizeof(sig);
+
+	ASSERT_EQ(1, EVP_DigestSignInit_ex(ctx, &pctx, "SHA256", NULL, NULL,
+					   k, NULL));
+	EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING);
+	EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, "SHA256", NULL);
+	EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32);
+	ASSERT_EQ(1, EVP_DigestSign(ctx, sig, &len, m.data, m.len));
+	buf_init(&a);
+	buf_put8(&a, sizeof(algid));
+	buf_put(&a, algid, sizeof(algid));
+	buf_put(&a, sig, len);
+	EXPECT_EQ(0, sig_verify(k, IKEV2_AUTH_SIG, a.data, a.len, &m, scheme,
+				sizeof(scheme), err, sizeof(err)))
+		TH_LOG("%s: %s", scheme, err);
+	EXPECT_STREQ("RSASSA-PSS SHA256, MGF1 SHA256, salt 32 (RFC 7427)",
+		     scheme);
+	a.data[a.len - 1] ^= 1;
+	EXPECT_EQ(-1, sig_verify(k, IKEV2_AUTH_SIG, a.data, a.len, &m, scheme,
+				 sizeof(scheme), err, sizeof(err)));
+	buf_free(&a);
+	buf_free(&m);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+}
+
 TEST(sig_hashes_notify)
 {
 	static const uint8_t peer[] = { 0, 1, 0, 2, 0, 5, 0xff, 0xff, 0 };
@@ -222,7 +306,7 @@ FIXTURE_TEARDOWN(pki)
 		TH_LOG("cannot remove %s", self->dir);
 }
 
-TEST_F(pki, identities)
+TEST_F_TIMEOUT(pki, identities, 120)
 {
 	uint8_t ip[4] = { 192, 0, 2, 2 }, h[20];
 	struct cfg_id id;
@@ -267,7 +351,7 @@ TEST_F(pki, identities)
 	EXPECT_NE(NULL, strstr(err, "identity C=CH, O=ikesec test, CN=Test CA"));
 }
 
-TEST_F(pki, chain)
+TEST_F_TIMEOUT(pki, chain, 120)
 {
 	struct cfg_auth remote = { .method = CFG_AUTH_PUBKEY, .n_cacerts = 1 };
 	char err[AUTH_CERT_ERR_MAX];
@@ -302,7 +386,7 @@ TEST_F(pki, chain)
 	EXPECT_NE(NULL, strstr(err, "none.pem: No such file"));
 }
 
-TEST_F(pki, credentials)
+TEST_F_TIMEOUT(pki, credentials, 120)
 {
 	struct cfg_secret secrets[2] = {
 		{ .type = CFG_SECRET_PRIVATE, .name = "private-other" },

@@ -1,0 +1,33 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Certificates ikedaemon must refuse, presented by strongSwan's charon as
+# initiator: one from an untrusted CA, an expired one, and an identity that
+# is not in the certificate. Each gets our documented log line
+# ("AUTHENTICATION_FAILED: certificate problem: ...", swanctl.conf(5)) and
+# AUTHENTICATION_FAILED at charon. Test bed in ike_cert_lib.sh.
+#
+#   ns_a: ikedaemon + ikesec (sun)  192.0.2.1 --- 192.0.2.2  ns_b: charon (moon)
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/ike_lib.sh"
+CERT_TAG=cf
+source "$(dirname "$0")/ike_cert_lib.sh"
+
+require_root
+require_ike
+require_cmd openssl
+require_module
+
+ktap_plan 7
+cert_setup
+bad_case "untrusted CA" "certificate problem: .*unable to get local issuer certificate" \
+	moon-rogue moon.example
+bad_case "expired certificate" "certificate problem: .*certificate has expired" \
+	moon-expired moon.example
+bad_case "identity not in the certificate" \
+	"certificate problem: peer identity does not match its certificate" \
+	moon-ec moon-other.example
+
+bugs=$(dmesg_bugs_since "$mark")
+[ -z "$bugs" ] || echo "$bugs" | sed 's/^/# dmesg: /'
+ktap_check "no warning, bug or leak report in dmesg" test -z "$bugs"
+ktap_exit
