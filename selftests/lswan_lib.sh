@@ -138,6 +138,8 @@ pluto_initiate() {
 #   conn "peer" (pluto at 192.0.2.2, us at 192.0.2.1) and its secret.
 #   IKE and ESP use Libreswan's syntax (ike=aes_gcm256-sha2_256-dh31).
 #   LSW_AUTH=rsasig|ecdsa switches to certificates (LSW_CERT nickname).
+#   pfs=no unless LSW_PFS=yes: our ESP proposals here carry no DH group,
+#   and pluto's CREATE_CHILD_SA rekey would add the IKE SA's.
 lswan_conf() {
 	local dir=$1 role=$2 ike=$3 esp=$4 lsub=$5 rsub=$6
 	local psk=${7:-$IKE_PSK} lid=${8:-moon.example} rid=${9:-sun.example}
@@ -169,7 +171,7 @@ lswan_conf() {
 	    $auth
 	    ike=$ike
 	    esp=$esp
-	    pfs=${LSW_PFS:-yes}
+	    pfs=${LSW_PFS:-no}
 	    leftupdown=/bin/true
 	    retransmit-timeout=10s
 	    retransmit-interval=500
