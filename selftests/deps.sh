@@ -19,8 +19,8 @@ pkgs=(
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
 	libcharon-extra-plugins libcharon-extauth-plugins wireguard-tools
 	# what the unpacked Libreswan's pluto, whack and addconn link against
-	# (ldd), and certutil/pk12util for its NSS database
-	libnss3 libnss3-tools libnspr4 libunbound8 libldns3 libevent-core-2.1-7
+	# (ldd), certutil/pk12util for its NSS database, openssl for test PKIs
+	openssl libnss3 libnss3-tools libnspr4 libunbound8 libldns3 libevent-core-2.1-7
 	libevent-pthreads-2.1-7 libcap-ng0 libcurl3-nss libaudit1
 	libldap-2.5-0 libpam0g libselinux1 libsystemd0 libcrypt1
 	# make bench: JSON of iperf3, the chart, perf inside the VM
