@@ -202,10 +202,10 @@ ktap_check "ping through one and two" ping_both
 
 # --- reload 1: one unchanged, two's ESP proposal changed ---
 conf_ours aes128gcm16
-ip netns exec "$A" ping -c 25 -i 0.2 -W 1 -I 10.0.1.1 10.0.2.1 \
+ip netns exec "$A" ping -c 15 -i 0.2 -W 1 -I 10.0.1.1 10.0.2.1 \
 	> "$DIR/ping.out" 2>&1 &
 ping_pid=$!
-sleep 1
+sleep 0.5
 ktap_check "reload with two changed succeeds" reload
 ktap_check "reply: one unchanged, its IKE SA kept" \
 	reply_has "^one: unchanged, 1 IKE SA kept"
@@ -213,9 +213,9 @@ ktap_check "reply: two changed, its IKE SA deleted and replaced" \
 	reply_has "^two: changed, 1 IKE SA deleted, replaced"
 wait $ping_pid
 grep -E "packets transmitted" "$DIR/ping.out" | sed 's/^/# ping across the reload: /'
-lost=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$DIR/ping.out")
-ktap_check "one: a ping running across the reload lost at most 1 of 25" \
-	test "${lost:-0}" -ge 24
+got=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$DIR/ping.out")
+ktap_check "one: a ping running across the reload lost at most 1 of 15" \
+	test "${got:-0}" -ge 14
 ktap_check "one: same IKE and ESP SPIs after the reload" one_same
 ktap_check "two: charon got a DELETE for the old IKE SA" \
 	log_wait 10 "$DIR/b/charon.log" "received DELETE for IKE_SA c2\["
