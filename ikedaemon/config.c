@@ -445,6 +445,32 @@ void config_free(struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+/*
+ * Same connection for `ikectl reload': every setting equal, where it was
+ * written (file, line) aside. Entries are zeroed before they are filled
+ * (conn_section(), config_child_section()), so bytes compare.
+ */
+bool config_conn_same(const struct cfg_conn *a, const struct cfg_conn *b)
+{
+	struct cfg_conn *x = malloc(sizeof(*x)), *y = malloc(sizeof(*y));
+	bool same = false;
+	int i;
+
+	if (x && y) {
+		memcpy(x, a, sizeof(*x));
+		memcpy(y, b, sizeof(*y));
+		memset(x->file, 0, sizeof(x->file));
+		memset(y->file, 0, sizeof(y->file));
+		x->line = y->line = 0;
+		for (i = 0; i < CFG_MAX_CHILDREN; i++)
+			x->children[i].line = y->children[i].line = 0;
+		same = !memcmp(x, y, sizeof(*x));
+	}
+	free(x);
+	free(y);
+	return same;
+}
+
 int config_check_main(const char *path)
 {
 	struct config cfg;

@@ -179,6 +179,11 @@ const struct cfg_secret *config_find_psk(const struct config *cfg,
 int config_load_buf(const char *name, const char *text, size_t len,
 		    struct config *cfg, char *err, size_t errlen);
 
+/* The same connection, settings for settings (not where they were
+ * written): `ikectl reload' keeps its SAs. false also when out of memory.
+ */
+bool config_conn_same(const struct cfg_conn *a, const struct cfg_conn *b);
+
 /* ikedaemon -n: load path, print "PATH: OK" or the error on stderr;
  * returns the exit status (0 or 1).
  */

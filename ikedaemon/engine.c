@@ -16,6 +16,7 @@
 #include "log.h"
 #include "natt.h"
 #include "net.h"
+#include "reload.h"
 #include "trap.h"
 
 #define ENGINE_ERR_MAX	512
@@ -204,9 +205,18 @@ int engine_show_conns(struct control_reply *r)
 
 int engine_reload(struct control_reply *r)
 {
-	struct config *cfg = calloc(1, sizeof(*cfg));
+	struct config *cfg = calloc(1, sizeof(*cfg)), *old = cur;
 	char err[512];
+	int i, n = 0;
 
+	for (i = 0; i < n_retired; i++)	/* free those no SA uses any more */
+		if (reload_in_use(retired[i])) {
+			retired[n++] = retired[i];
+		} else {
+			config_free(retired[i]);
+			free(retired[i]);
+		}
+	n_retired = n;
 	if (!cfg || n_retired == (int)(sizeof(retired) / sizeof(retired[0])) ||
 	    !cur_path) {
 		free(cfg);
@@ -215,7 +225,10 @@ int engine_reload(struct control_reply *r)
 	}
 	if (config_load(cur_path, cfg, err, sizeof(err))) {
 		free(cfg);
-		control_printf(r, "%s\n", err);
+		log_warnx(LOG_CFG, "reload refused, running configuration kept: %s",
+			  err);
+		control_printf(r, "%s\nreload refused: the running configuration stays in force\n",
+			       err);
 		return -1;
 	}
 	/* SAs keep pointing into the old configuration until they go */
@@ -225,6 +238,7 @@ int engine_reload(struct control_reply *r)
 		 cur_path, cfg->n_conns);
 	control_printf(r, "reloaded %s: %d connections\n", cur_path,
 		       cfg->n_conns);
+	reload_apply(old, cfg, r);
 	return 0;
 }
 

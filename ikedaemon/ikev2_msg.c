@@ -427,6 +427,37 @@ static void recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	}
 }
 
+/* An IKE_SA_INIT request we cannot process still gets the answer RFC 7296
+ * 2.5 prescribes: INVALID_MAJOR_VERSION (our version in the header) for a
+ * newer major version, UNSUPPORTED_CRITICAL_PAYLOAD naming the payload.
+ */
+static void reject_init(const struct ikev2_msg *msg, size_t len,
+			const char *from)
+{
+	const struct ikev2_hdr *h = &msg->hdr;
+	static const uint8_t zero[8];
+	uint8_t type = msg->pl.unsupported_critical;
+
+	if (len < IKEV2_HDR_LEN || h->exchange != IKEV2_EXCH_IKE_SA_INIT ||
+	    (h->flags & IKEV2_FLAG_RESPONSE) ||
+	    !(h->flags & IKEV2_FLAG_INITIATOR) ||
+	    memcmp(&h->spi_r, zero, 8) || h->msgid)
+		return;
+	if (h->version >> 4 > IKEV2_VERSION >> 4) {
+		log_info(LOG_NET, "IKE_SA_INIT from %s: major version %u, we "
+			 "speak %u: answering INVALID_MAJOR_VERSION", from,
+			 h->version >> 4, IKEV2_VERSION >> 4);
+		ikev2_msg_notify_init(msg, IKEV2_N_INVALID_MAJOR_VERSION,
+				      NULL, 0);
+	} else if (type) {
+		log_info(LOG_NET, "IKE_SA_INIT from %s: critical payload %u "
+			 "not supported: answering UNSUPPORTED_CRITICAL_PAYLOAD",
+			 from, type);
+		ikev2_msg_notify_init(msg, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+				      &type, 1);
+	}
+}
+
 void ikev2_msg_recv(const uint8_t *data, size_t len,
 		    const struct sockaddr_storage *local,
 		    const struct sockaddr_storage *peer, bool natt)
@@ -445,6 +476,7 @@ void ikev2_msg_recv(const uint8_t *data, size_t len,
 	if (ikev2_msg_parse(&msg, data, len)) {
 		log_debug(LOG_NET, "invalid IKE message from %s dropped",
 			  from);
+		reject_init(&msg, len, from);
 		goto out;
 	}
 	log_debug(LOG_NET, "received %s %s %u from %s (%zu bytes)",
@@ -456,7 +488,12 @@ void ikev2_msg_recv(const uint8_t *data, size_t len,
 		if (!(msg.hdr.flags & IKEV2_FLAG_INITIATOR) ||
 		    memcmp(&msg.hdr.spi_r, zero, 8) || msg.hdr.msgid) {
 			log_debug(LOG_NET, "IKE_SA_INIT request from %s with "
-				  "bad flags/SPI/ID dropped", from);
+				  "flags 0x%02x, responder SPI %016llx, message "
+				  "ID %u (want I, 0, 0), dropped", from,
+				  msg.hdr.flags,
+				  (unsigned long long)get64((const uint8_t *)
+							    &msg.hdr.spi_r),
+				  msg.hdr.msgid);
 			goto out;
 		}
 		sa = ike_sa_find_init((const uint8_t *)&msg.hdr.spi_i, peer);

@@ -102,6 +102,43 @@ void trap_install_all(const struct config *cfg)
 					&cfg->conns[i].children[j]);
 }
 
+void trap_install_conn(const struct cfg_conn *c)
+{
+	int j;
+
+	for (j = 0; j < c->n_children; j++)
+		if (c->children[j].start_action == CFG_START_TRAP)
+			install(c, &c->children[j]);
+}
+
+void trap_remove_conn(const struct cfg_conn *c)
+{
+	struct trap **pp = &traps, *t;
+
+	while ((t = *pp)) {
+		if (t->conn != c) {
+			pp = &t->next;
+			continue;
+		}
+		*pp = t->next;
+		while (t->n_pol)
+			kernel_policy_del(t->pol[--t->n_pol]);
+		free(t);
+	}
+}
+
+/* Same settings in a reloaded configuration: same children, same order. */
+void trap_rebind(const struct cfg_conn *old, const struct cfg_conn *new)
+{
+	struct trap *t;
+
+	for (t = traps; t; t = t->next)
+		if (t->conn == old) {
+			t->child = &new->children[t->child - old->children];
+			t->conn = new;
+		}
+}
+
 void trap_remove_all(void)
 {
 	struct trap *t;

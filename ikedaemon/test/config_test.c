@@ -634,6 +634,49 @@ TEST_F(cfg, responder_selection)
 	EXPECT_STREQ("site: remote_add...", buf);
 }
 
+/* `ikectl reload' keeps a connection's SAs when config_conn_same(): moved
+ * lines and comments do not count, any setting does.
+ */
+TEST_F(cfg, conn_same_for_reload)
+{
+	static const char moved[] = "\n\n# moved down, same settings\n";
+	struct config other;
+	char *text, *p;
+	size_t n = strlen(site_conf);
+
+	ASSERT_EQ(0, load(site_conf, &self->c, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	text = malloc(n + sizeof(moved) + 8);
+	ASSERT_NE(NULL, text);
+	memcpy(text, moved, sizeof(moved) - 1);
+	memcpy(text + sizeof(moved) - 1, site_conf, n + 1);
+	ASSERT_EQ(0, load(text, &other, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	ASSERT_NE(self->c.conns[0].line, other.conns[0].line);
+	EXPECT_TRUE(config_conn_same(&self->c.conns[0], &other.conns[0]));
+	config_free(&other);
+
+	/* one child setting changed */
+	p = strstr(text, "aes128gcm16-esn");
+	ASSERT_NE(NULL, p);
+	memcpy(p, "aes256", 6);
+	ASSERT_EQ(0, load(text, &other, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	EXPECT_FALSE(config_conn_same(&self->c.conns[0], &other.conns[0]));
+	config_free(&other);
+
+	/* one connection setting changed */
+	memcpy(p, "aes128", 6);
+	p = strstr(text, "dpd_delay = 30s");
+	ASSERT_NE(NULL, p);
+	p[13] = '1';
+	ASSERT_EQ(0, load(text, &other, self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	EXPECT_FALSE(config_conn_same(&self->c.conns[0], &other.conns[0]));
+	config_free(&other);
+	free(text);
+}
+
 TEST(ids)
 {
 	static const struct {
