@@ -52,6 +52,7 @@ charon_start() {
 		retransmit_timeout = 1
 		retransmit_base = 1.4
 		retransmit_tries = 3
+		${CHARON_EXTRA:-}
 		plugins {
 			include /etc/strongswan.d/charon/*.conf
 			vici {
