@@ -85,6 +85,7 @@ static void check_natd(struct ike_sa *sa, const struct ikev2_msg *msg)
 	}
 	sa->sa_nat_local = dst_seen && !dst_ok;
 	sa->sa_nat_remote = src_seen && !src_ok;
+	sa->sa_nat_fake = sa->sa_conn && sa->sa_conn->encap;
 	if (!src_seen && !dst_seen)
 		log_debug(LOG_IKE, "%s: peer sent no NAT detection notifies",
 			  ike_sa_name(sa));

@@ -57,6 +57,7 @@ charon_start() {
 		retransmit_base = 1.4
 		retransmit_tries = 3
 		${IKE_CHARON_CONF:-}
+		${CHARON_EXTRA:-}
 		plugins {
 			include /etc/strongswan.d/charon/*.conf
 			vici {

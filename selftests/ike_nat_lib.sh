@@ -1,0 +1,311 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the NAT traversal tests (ike_nat.sh, ike_nat_pair.sh; source
+# after lib.sh and ike_lib.sh): three namespaces, a NAT in the middle that
+# masquerades and changes source ports, counters on what crosses it.
+#
+#   ns L (behind NAT)          ns N (NAT)                     ns R
+#   inner 10.0.1.1/24                                         inner 10.0.2.1/24
+#   veth_l 172.16.1.2/24 --- veth_nl 172.16.1.1/24
+#                            veth_nr 192.0.2.1/24 --------- veth_r 192.0.2.2/24
+#                            masquerade to 192.0.2.1:20000-20999 (random),
+#                            nat_remap: another range, conntrack flushed
+
+L=ikesec-natl-$ns_suffix
+N=ikesec-natn-$ns_suffix
+R=ikesec-natr-$ns_suffix
+IKE=aes256gcm16-prfsha256-x25519
+ESP=aes256gcm16
+KA=2				# keep_alive, seconds, both implementations
+
+stop_all() {
+	local d
+	for d in "$DIR"/*/; do
+		ikedaemon_stop "$d"
+		charon_stop "$d"
+	done
+}
+
+cleanup() {
+	local f
+	stop_all
+	[ -f "$DIR/socat.pid" ] && kill "$(cat "$DIR/socat.pid")" 2>/dev/null
+	if [ "$ktap_failed" = 1 ]; then
+		for f in "$DIR"/*/ikedaemon.log "$DIR"/*/charon.log; do
+			[ -f "$f" ] && tail -n 40 "$f" | sed "s|^|# ${f#$DIR/}: |"
+		done
+		ip netns exec "$N" nft list ruleset 2>/dev/null | sed 's/^/# nat: /'
+	fi
+	ip netns del "$L" 2>/dev/null
+	ip netns del "$N" 2>/dev/null
+	ip netns del "$R" 2>/dev/null
+	rm -rf "$DIR"
+}
+
+topology() {
+	local ns
+	ip netns add "$L" && ip netns add "$N" && ip netns add "$R" || return 1
+	ip link add veth_l netns "$L" type veth peer name veth_nl netns "$N"
+	ip link add veth_r netns "$R" type veth peer name veth_nr netns "$N"
+	for ns in "$L" "$N" "$R"; do
+		ip -n "$ns" link set lo up
+	done
+	for ns in "$L" "$R"; do
+		ip -n "$ns" link add inner type dummy 2>/dev/null ||
+			ip -n "$ns" link add inner type veth peer name inner_p
+		ip -n "$ns" link set inner up
+	done
+	ip -n "$L" addr add 172.16.1.2/24 dev veth_l
+	ip -n "$L" addr add 10.0.1.1/24 dev inner
+	ip -n "$N" addr add 172.16.1.1/24 dev veth_nl
+	ip -n "$N" addr add 192.0.2.1/24 dev veth_nr
+	ip -n "$R" addr add 192.0.2.2/24 dev veth_r
+	ip -n "$R" addr add 10.0.2.1/24 dev inner
+	ip -n "$L" link set veth_l up
+	ip -n "$N" link set veth_nl up
+	ip -n "$N" link set veth_nr up
+	ip -n "$R" link set veth_r up
+	# R has no route to 172.16.1.0/24 and N none to the inner networks:
+	# only the NAT and the tunnel connect them
+	ip -n "$L" route add default via 172.16.1.1
+	ip -n "$L" route add 10.0.2.0/24 via 172.16.1.1 src 10.0.1.1
+	ip -n "$R" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
+	ip netns exec "$N" sysctl -qw net.ipv4.ip_forward=1
+	# instantiate AES-GCM in the kernel now: the first SA otherwise
+	# stalls an IKE_AUTH for tens of seconds in a loaded VM
+	ip -n "$R" xfrm state add src 192.0.2.9 dst 192.0.2.8 proto esp \
+		spi 0x100 aead 'rfc4106(gcm(aes))' "0x$(printf '%072d' 0)" 128 \
+		2>/dev/null
+	ip -n "$R" xfrm state flush
+	ip netns exec "$N" nft -f - <<-NFT
+	table ip natt {
+		counter c_esp { }
+		counter c_esp_udp { }
+		counter c_ka { }
+		chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "veth_nr" ip protocol udp masquerade to :20000-20999 random
+			oifname "veth_nr" masquerade
+		}
+		chain forward_c {
+			type filter hook forward priority filter;
+			ip protocol esp counter name c_esp
+			udp dport 4500 udp length 9 @th,64,8 0xff counter name c_ka
+			udp dport 4500 udp length > 12 @th,64,32 != 0 counter name c_esp_udp
+		}
+	}
+	NFT
+}
+
+# nat_remap LO-HI: masquerade to another port range, conntrack flushed
+# (ctnetlink IPCTNL_MSG_CT_DELETE without attributes), so the next packet
+# from L gets a new mapping.
+nat_remap() {
+	ip netns exec "$N" nft flush chain ip natt post &&
+	ip netns exec "$N" nft add rule ip natt post oifname veth_nr \
+		ip protocol udp masquerade to ":$1" random &&
+	ip netns exec "$N" nft add rule ip natt post oifname veth_nr \
+		masquerade &&
+	ip netns exec "$N" python3 -c '
+import socket, struct, sys
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12)  # NETFILTER
+nfgen = struct.pack("=BBH", socket.AF_INET, 0, 0)
+# (NFNL_SUBSYS_CTNETLINK << 8) | IPCTNL_MSG_CT_DELETE, REQUEST | ACK
+s.send(struct.pack("=IHHII", 16 + len(nfgen), 0x102, 5, 1, 0) + nfgen)
+err = struct.unpack("=i", s.recv(4096)[16:20])[0]
+sys.exit(err != 0)'
+}
+
+# counter NAME: packets of the NAT's counter NAME.
+counter() {
+	ip netns exec "$N" nft list counter ip natt "c_$1" |
+		sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+counter_above() { [ "$(counter "$1")" -gt "$2" ]; }
+
+ping_tunnel() {
+	ip netns exec "$L" ping -q -c 3 -i 0.2 -W 2 -I 10.0.1.1 10.0.2.1 \
+		>/dev/null 2>&1
+}
+
+tcp_start() {
+	ip netns exec "$R" socat TCP-LISTEN:5001,bind=10.0.2.1,reuseaddr,fork \
+		SYSTEM:'echo nat-tcp-ok' >/dev/null 2>&1 &
+	echo $! > "$DIR/socat.pid"
+}
+
+tcp_tunnel() {
+	[ "$(ip netns exec "$L" timeout 10 socat -T 5 - \
+		TCP:10.0.2.1:5001,bind=10.0.1.1 </dev/null 2>/dev/null)" = \
+		nat-tcp-ok ]
+}
+
+# port_in LO HI PORT
+port_in() { [ -n "$3" ] && [ "$3" -ge "$1" ] && [ "$3" -le "$2" ]; }
+
+# ESP crossed the NAT only in UDP: plain ESP counter stays 0.
+esp_in_udp() {
+	local u p
+	u=$(counter esp_udp)
+	p=$(counter esp)
+	echo "# NAT forwarded: $u ESP-in-UDP packets, $p plain ESP packets"
+	[ "$u" -gt 0 ] && [ "$p" = 0 ]
+}
+
+# keepalives_seen: the ka counter moves while the tunnel is idle.
+keepalives_seen() {
+	local k
+	k=$(counter ka)
+	wait_for $((4 * KA + 5)) counter_above ka "$k"
+	echo "# keepalives across the NAT: $(counter ka)"
+	counter_above ka "$k"
+}
+
+# charon_remote_port DIR: the port charon talks IKE to (its remote end).
+charon_remote_port() {
+	swanctl_ "$1" --list-sas 2>/dev/null |
+			sed -n 's/^ *remote .* @ [^[]*\[\([0-9]*\)\].*/\1/p' |
+		head -n 1
+}
+
+# ours_peer_port DIR: the peer port in ikedaemon's status.
+ours_peer_port() {
+	ikectl_d "$1" status 2>/dev/null |
+		sed -n 's/.*\.\.\.[0-9.]*:\([0-9]*\)\[.*/\1/p' | head -n 1
+}
+
+# ours_out_dport NS: ESP-in-UDP destination port of the outbound SA.
+ours_out_dport() {
+	ip netns exec "$1" "$IKECTL" sa show 2>/dev/null |
+		awk '/^dir out/ { o = 1 } /^dir in/ { o = 0 }
+		     o && /encap udp/ { print $NF; exit }'
+}
+
+# ours_on_4500 DIR: ikedaemon's IKE SA floated to 4500 with ESP in UDP.
+ours_on_4500() {
+	ikectl_d "$1" status 2>/dev/null |
+		grep -q 'IKE port 4500 -> 4500, ESP in UDP'
+}
+
+# follows LO HI PORT DIR: PORT (our outbound SA's) in range and the IKE
+# SA's peer port the same.
+follows() {
+	port_in "$1" "$2" "$3" && [ "$(ours_peer_port "$4")" = "$3" ]
+}
+
+# conf_charon DIR LOCAL_ADDR REMOTE_ADDR LOCAL_TS REMOTE_TS LID RID
+conf_charon() {
+	mkdir -p "$1/swanctl"
+	cat > "$1/swanctl/swanctl.conf" <<-CONF
+	connections {
+		nat {
+			local_addrs = $2
+			remote_addrs = $3
+			proposals = $IKE
+			local {
+				auth = psk
+				id = $6
+			}
+			remote {
+				auth = psk
+				id = $7
+			}
+			children {
+				net {
+					local_ts = $4
+					remote_ts = $5
+					esp_proposals = $ESP
+					start_action = none
+				}
+			}
+		}
+	}
+	secrets {
+		ike-nat {
+			id-1 = $6
+			id-2 = $7
+			secret = "$IKE_PSK"
+		}
+	}
+	CONF
+}
+
+# conf_ours DIR START LOCAL_ADDR REMOTE_ADDR LOCAL_TS REMOTE_TS LID RID
+conf_ours() {
+	mkdir -p "$1"
+	cat > "$1/ikedaemon.conf" <<-CONF
+	connections {
+		nat {
+			local_addrs = $3
+			remote_addrs = $4
+			proposals = $IKE
+			keep_alive = ${KA}s
+			local {
+				auth = psk
+				id = $7
+			}
+			remote {
+				auth = psk
+				id = $8
+			}
+			children {
+				net {
+					local_ts = $5
+					remote_ts = $6
+					esp_proposals = $ESP
+					start_action = $2
+				}
+			}
+		}
+	}
+	secrets {
+		ike-nat {
+			id-1 = $7
+			id-2 = $8
+			secret = "$IKE_PSK"
+		}
+	}
+	CONF
+}
+
+# traffic CASE: ping, TCP, ESP in UDP, keepalives.
+traffic() {
+	ktap_check "$1: ping 10.0.1.1 -> 10.0.2.1 through the tunnel" \
+		wait_for 10 ping_tunnel
+	ktap_check "$1: TCP through the tunnel" wait_for 15 tcp_tunnel
+	ktap_check "$1: ESP crossed the NAT in UDP only" esp_in_udp
+	ktap_check "$1: NAT keepalives every ${KA}s from the side behind NAT" \
+		keepalives_seen
+}
+
+# remap CASE: new NAT mapping; traffic recovers.
+remap() {
+	if ! nat_remap 30000-30999; then
+		ktap_not_ok "$1: NAT mapping changed (conntrack flush failed)"
+		return
+	fi
+	ktap_check "$1: after the NAT mapping change, ping recovers" \
+		wait_for 30 ping_tunnel
+	ktap_check "$1: after the NAT mapping change, TCP passes" \
+		wait_for 15 tcp_tunnel
+}
+
+nat_reset() { nat_remap 20000-20999 >/dev/null 2>&1; }
+
+# nat_start MARK: namespaces, NAT, TCP listener; cleanup on exit.
+nat_start() {
+	DIR=$(mktemp -d /tmp/ike_nat.XXXXXX)
+	trap cleanup EXIT
+	dmesg_mark "$1"
+	topology || exit 1
+	tcp_start
+}
+
+# nat_finish MARK: stop the daemons; no kernel warnings since MARK.
+nat_finish() {
+	local bugs
+	stop_all
+	bugs=$(dmesg_bugs_since "$1")
+	[ -z "$bugs" ] || echo "$bugs" | sed 's/^/# dmesg: /'
+	ktap_check "no kernel warnings" test -z "$bugs"
+	ktap_exit
+}
