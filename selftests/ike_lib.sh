@@ -17,9 +17,29 @@ require_ike() {
 	[ -x "$IKEDAEMON" ] || skip "$IKEDAEMON not built"
 	[ -x "$IKECTL" ] || skip "$IKECTL not built"
 	# charon's first CHILD SA would otherwise wait for XFRM and the AEAD
-	# drivers to load, which under TCG can outlast an IKE retransmit budget.
+	# drivers to load and self-test (up to a minute on a busy TCG guest),
+	# longer than ikedaemon's IKE_AUTH retransmits last.
 	modprobe -qa esp4 esp6 xfrm_user gcm aesni_intel seqiv 2>/dev/null
+	xfrm_crypto_warmup
 	return 0
+}
+
+# xfrm_crypto_warmup: have XFRM instantiate every ESP cipher the IKE tests
+# use once, in a throwaway namespace; later instances are then quick.
+xfrm_crypto_warmup() {
+	local ns=ikewarm$$ k36 k32 k
+	k36=0x$(printf '%072d' 0) k32=0x$(printf '%064d' 0)
+	ip netns add "$ns" 2>/dev/null || return 0
+	for k in "aead rfc4106(gcm(aes)) $k36 128" \
+		 "aead rfc7539esp(chacha20,poly1305) $k36 128" \
+		 "enc cbc(aes) $k32 auth-trunc hmac(sha256) $k32 128" \
+		 "enc cbc(aes) $k32 auth-trunc hmac(sha1) 0x$(printf '%040d' 0) 96"; do
+		# shellcheck disable=SC2086 # word splitting wanted
+		ip -n "$ns" xfrm state add src 192.0.2.250 dst 192.0.2.251 \
+			proto esp spi 0x100 mode tunnel $k 2>/dev/null
+		ip -n "$ns" xfrm state flush
+	done
+	ip netns del "$ns"
 }
 
 # ike_topology A B: namespaces, veth, inner dummies, routes via the peer.
