@@ -402,7 +402,9 @@ handshakes() { # SYS DIR: HS handshakes against the responder running now
 		wait_for 10 sh -c "! swanctl --list-sas --uri unix://$CD/b/charon.vici 2>/dev/null | grep -q ESTABLISHED"
 	done
 }
-# ike_rss SYS PIDFILE: NIKE more IKE SAs (each with its CHILD SA) brought
+# ike_rss SYS PIDFILE: on a responder fresh from start (after handshakes,
+# its allocator keeps the freed memory and later SAs reuse it unseen: charon
+# then showed no growth at all), NIKE IKE SAs (each with its CHILD SA) brought
 # up and kept against the responder whose pid is in PIDFILE; records its
 # VmRSS growth per IKE SA established, then takes them all down. The
 # initiator has reuse_ikesa = no, so every --initiate is a new IKE SA.
@@ -452,16 +454,16 @@ control_plane() {
 	if charon_start $R "$CD/b" && charon_load "$CD/b"; then
 		IKE_CHARON_CONF=
 		if ikedaemon_start $L "$CD/a"; then
-			handshakes ikedaemon
 			ike_rss ikedaemon "$CD/a/ikedaemon.pid"
+			handshakes ikedaemon
 			kill "$(cat "$CD/a/ikedaemon.pid")" 2>/dev/null
 			sleep 1
 		else
 			note "ikedaemon did not start"
 		fi
 		if charon_start $L "$CD/c" && charon_load "$CD/c"; then
-			handshakes strongswan
 			ike_rss strongswan "$CD/c/charon.pid"
+			handshakes strongswan
 		else
 			note "responder charon did not start"
 		fi
@@ -476,7 +478,7 @@ control_plane() {
 	rm -rf "$CD"
 }
 HS=$((REPS > 5 ? REPS : 5))
-NIKE=${BENCH_IKE_SAS:-50}
+NIKE=${BENCH_IKE_SAS:-200}
 [ "$SMOKE" = 1 ] && HS=1 NIKE=3
 if [[ $SKIP != *" ike "* ]]; then
 	note "== control plane: $HS handshakes, then $NIKE IKE SAs, per responder"
