@@ -74,9 +74,22 @@ module_has_spis() {
 	done
 }
 
+# ESP packets ikesec sent and received in $A so far: "OUT IN".
+esp_counts() {
+	ip netns exec "$A" "$IKECTL" -j stats | python3 -c '
+import json, sys; d = json.load(sys.stdin)
+print(d.get("out_packets", 0), d.get("in_packets", 0))'
+}
+
+# The namespaces also route in clear: a ping only counts when ikesec
+# encrypted the requests and decrypted the replies.
 ping_tunnel() {
+	local o0 i0 o1 i1
+	read -r o0 i0 < <(esp_counts)
 	ip netns exec "$A" ping -q -c 3 -i 0.2 -W 2 -I 10.0.1.1 10.0.2.1 \
-		>/dev/null 2>&1
+		>/dev/null 2>&1 || return 1
+	read -r o1 i1 < <(esp_counts)
+	[ $((o1 - o0)) -ge 3 ] && [ $((i1 - i0)) -ge 3 ]
 }
 
 # The ESP datapath of the module may not be there yet: then skip pings.
