@@ -50,22 +50,6 @@ wait_s() {
 # lwait SECONDS FILE ERE: the file gets a matching line.
 lwait() { wait_s "$1" grep -Eq -- "$3" "$2"; }
 
-# lswan_crypto_warmup NS: have XFRM instantiate (and the crypto manager
-# self-test) AES-GCM and AES-CBC/HMAC-SHA-256 once, before pluto needs
-# them: a first use can block pluto's SA add for up to a minute on a busy
-# TCG guest, long enough for our IKE_AUTH retransmits to give up.
-lswan_crypto_warmup() {
-	local k36=0x$(printf '%072d' 0) k32=0x$(printf '%064d' 0) rc
-	ip -n "$1" xfrm state add src 192.0.2.250 dst 192.0.2.251 proto esp \
-		spi 0x100 mode tunnel aead 'rfc4106(gcm(aes))' "$k36" 128 &&
-	ip -n "$1" xfrm state add src 192.0.2.250 dst 192.0.2.251 proto esp \
-		spi 0x101 mode tunnel enc 'cbc(aes)' "$k32" \
-		auth-trunc 'hmac(sha256)' "$k32" 128
-	rc=$?
-	ip -n "$1" xfrm state flush
-	return $rc
-}
-
 # lswan_nss_init DIR: an empty NSS database without a password.
 lswan_nss_init() {
 	mkdir -p "$1/nss"
