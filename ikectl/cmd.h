@@ -33,6 +33,7 @@ extern const char *daemon_socket;
 extern const struct command show_commands[];
 int cmd_up(int argc, char **argv);
 int cmd_down(int argc, char **argv);
+int cmd_rekey(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_reload(int argc, char **argv);
 int cmd_log(int argc, char **argv);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ikectl up|down|status|show conns|reload|log|last-error: requests to
+ * ikectl up|down|rekey|status|show conns|reload|log|last-error: requests to
  * ikedaemon over its control socket (protocol: ikedaemon/ctlproto.h).
  * Each command is one request; the daemon's text (or JSON, with -j) is
  * printed as it comes.
@@ -139,6 +139,17 @@ int cmd_up(int argc, char **argv)
 int cmd_down(int argc, char **argv)
 {
 	return with_conn(argc, argv, CTL_DOWN);
+}
+
+/* rekey [--ike] NAME: the CHILD SA (default) or the IKE SA, now. */
+int cmd_rekey(int argc, char **argv)
+{
+	bool ike = argc == 3 && !strcmp(argv[1], "--ike");
+
+	if (argc != 2 + ike || argv[argc - 1][0] == '-')
+		return usage_error("rekey", "expects [--ike] and one connection name");
+	return request("rekey", ike ? CTL_REKEY_IKE : CTL_REKEY_CHILD,
+		       argv[argc - 1]);
 }
 
 int cmd_last_error(int argc, char **argv)

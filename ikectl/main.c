@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	  .description = "ikedaemon: initiate connection NAME" },
 	{ .name = "down", .handler = cmd_down, .syntax = "NAME",
 	  .description = "ikedaemon: close connection NAME's SAs" },
+	{ .name = "rekey", .handler = cmd_rekey, .syntax = "[--ike] NAME",
+	  .description = "ikedaemon: rekey NAME's CHILD SA (or IKE SA) now" },
 	{ .name = "status", .handler = cmd_status, .syntax = "[NAME]",
 	  .description = "ikedaemon: the IKE and CHILD SAs, or NAME's" },
 	{ .name = "show", .sub = show_commands,

@@ -209,7 +209,9 @@ static int dispatch(const struct ctl_hdr *hdr, const char *arg,
 		    struct control_reply *r)
 {
 	bool need_conn = hdr->type == CTL_UP || hdr->type == CTL_DOWN ||
-			 hdr->type == CTL_LAST_ERROR;
+			 hdr->type == CTL_LAST_ERROR ||
+			 hdr->type == CTL_REKEY_CHILD ||
+			 hdr->type == CTL_REKEY_IKE;
 	int ret;
 
 	if (need_conn && !*arg) {
@@ -241,6 +243,10 @@ static int dispatch(const struct ctl_hdr *hdr, const char *arg,
 		break;
 	case CTL_LAST_ERROR:
 		ret = engine_last_error(arg, r);
+		break;
+	case CTL_REKEY_CHILD:
+	case CTL_REKEY_IKE:
+		ret = engine_rekey(arg, hdr->type == CTL_REKEY_IKE, r);
 		break;
 	default:
 		control_printf(r, "unknown request type %u", hdr->type);
@@ -355,6 +361,14 @@ __attribute__((weak)) int engine_last_error(const char *conn,
 					    struct control_reply *r)
 {
 	(void)conn;
+	return not_yet(r);
+}
+
+__attribute__((weak)) int engine_rekey(const char *conn, bool ike,
+				       struct control_reply *r)
+{
+	(void)conn;
+	(void)ike;
 	return not_yet(r);
 }
 

@@ -55,5 +55,6 @@ int engine_show_conns(struct control_reply *r);
 int engine_reload(struct control_reply *r);
 int engine_log_level(int level, struct control_reply *r);
 int engine_last_error(const char *conn, struct control_reply *r);
+int engine_rekey(const char *conn, bool ike, struct control_reply *r);
 
 #endif

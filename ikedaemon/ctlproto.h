@@ -19,6 +19,8 @@
  *   CTL_RELOAD     none               re-read the configuration file
  *   CTL_LOG_LEVEL  "0".."7"           syslog level (7 = debug)
  *   CTL_LAST_ERROR conn name          why the last attempt failed
+ *   CTL_REKEY_CHILD conn name         rekey its CHILD SA now
+ *   CTL_REKEY_IKE  conn name          rekey its IKE SA now
  *
  * With CTL_F_JSON in the request the reply text is one JSON document
  * (for STATUS and SHOW_CONNS; other replies stay text). A CTL_REPLY_ERR
@@ -51,6 +53,8 @@ enum ctl_type {
 	CTL_RELOAD,
 	CTL_LOG_LEVEL,
 	CTL_LAST_ERROR,
+	CTL_REKEY_CHILD,
+	CTL_REKEY_IKE,
 
 	CTL_REPLY_OK = 0x100,
 	CTL_REPLY_ERR,

@@ -135,6 +135,64 @@ int engine_down(const char *conn, struct control_reply *r)
 	return 0;
 }
 
+/* The established IKE SA of connection conn, or NULL. */
+static struct ike_sa *established(const char *conn)
+{
+	struct ike_sa *sa;
+
+	for (sa = ike_sa_first(); sa; sa = sa->sa_next)
+		if (sa->sa_state == IKE_S_ESTABLISHED && !sa->sa_rekeyed &&
+		    sa->sa_conn && !strcmp(sa->sa_conn->name, conn))
+			return sa;
+	return NULL;
+}
+
+/* ikectl rekey [--ike] NAME, like swanctl --rekey: now, not at rekey_time. */
+int engine_rekey(const char *conn, bool ike, struct control_reply *r)
+{
+	struct ike_sa *sa = established(conn);
+	bool busy;
+
+	if (!sa) {
+		control_printf(r, "%s: no established IKE SA\n", conn);
+		return -1;
+	}
+	busy = sa->sa_req_pending || sa->sa_rekeying || sa->sa_ike_rekeying;
+	if (ike) {
+		if (ikev2_sa_init_rekey_start(sa)) {
+			control_printf(r, "%s: cannot rekey the IKE SA now: %s\n",
+				       ike_sa_name(sa), busy ?
+				       "another exchange is in flight" :
+				       "see the log");
+			return -1;
+		}
+		control_printf(r, "%s: rekeying the IKE SA\n", ike_sa_name(sa));
+		return 0;
+	}
+	if (!sa->sa_child.cs_installed) {
+		control_printf(r, "%s: no CHILD SA to rekey\n", ike_sa_name(sa));
+		return -1;
+	}
+	if (sa->sa_rekeying) {
+		control_printf(r, "%s: a CHILD SA rekey is already in flight\n",
+			       ike_sa_name(sa));
+		return -1;
+	}
+	if (ikev2_child_rekey_start(sa)) {
+		if (busy) {
+			control_printf(r, "%s: CHILD SA rekey deferred: another "
+				       "exchange is in flight\n", ike_sa_name(sa));
+			return 0;
+		}
+		control_printf(r, "%s: cannot rekey the CHILD SA (see the log)\n",
+			       ike_sa_name(sa));
+		return -1;
+	}
+	control_printf(r, "%s: rekeying CHILD SA %s\n", ike_sa_name(sa),
+		       sa->sa_child.cs_cfg->name);
+	return 0;
+}
+
 static const char *state_name(enum ike_state s)
 {
 	static const char *const names[] = {

@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A CHILD SA rekey collision with strongSwan's charon (RFC 7296 2.8.1):
-# both ends rekey the same CHILD SA at the same moment (charon initiates
-# and installs the CHILD SA 1 s after us, behind 1 s of netem delay, with
-# a rekey_time 1 s shorter than ours and no jitter, so the two
-# CREATE_CHILD_SA requests cross). Both exchanges complete, the one with
-# the lowest nonce loses and its initiator deletes what it made: each end
-# is left with exactly one CHILD SA pair, the SPIs agree, traffic flows.
-# Retried up to 3 times when the requests do not cross.
+# both ends rekey the same CHILD SA at the same moment. With 1 s of
+# delay each way on the link, `ikectl rekey' and `swanctl --rekey' are
+# started together, so each CREATE_CHILD_SA request leaves before the
+# other arrives and the two cross on the wire. Both exchanges complete,
+# the one with the lowest nonce loses and its initiator deletes what it
+# made: each end is left with exactly one CHILD SA pair, the SPIs agree,
+# traffic flows. Three rounds, so that both ends are likely to win once.
 #
 #   ns_a: ikedaemon + ikesec                 ns_b: charon + XFRM
 #   inner 10.0.1.1/24 (dummy)                inner 10.0.2.1/24 (dummy)
@@ -50,7 +50,7 @@ charon_children() {
 	swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c 'INSTALLED'
 }
 
-ktap_plan 4
+ktap_plan 10
 dmesg_mark "$mark"
 mkdir -p "$DIR/a" "$DIR/b"
 ike_topology "$A" "$B" || exit 1
@@ -58,39 +58,17 @@ ike_conf_charon "$DIR/b" responder "$IKE" "$ESP" 10.0.2.0/24 10.0.1.0/24
 charon_start "$B" "$DIR/b" && charon_load "$DIR/b" ||
 	{ cat "$DIR/b/charon.out"; skip "charon did not start"; }
 
-# 1 s of delay from us to charon: charon (initiator) installs the CHILD
-# SA 1 s after us, so with a rekey_time 1 s shorter and no jitter it
-# rekeys when we do, and the two CREATE_CHILD_SA requests cross
-sed -i 's/start_action = none/start_action = none\n\t\t\t\trekey_time = 11s\n\t\t\t\trand_time = 0s/' \
-	"$DIR/b/swanctl/swanctl.conf"
-charon_load "$DIR/b"
-tc -n "$A" qdisc add dev veth_a root netem delay 1s ||
+ike_conf_ours "$DIR/a" none "$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
+ikedaemon_start "$A" "$DIR/a"
+swanctl_ "$DIR/b" --initiate --child net --timeout 30 >/dev/null 2>&1
+log_wait 40 "$DIR/a/ikedaemon.log" "CHILD SA net established" ||
+	echo "# no CHILD SA: $(grep -v '\[NET\]\|\[ENC\]' "$DIR/a/ikedaemon.log" | tail -n 5)"
+# each request needs 1 s to reach the other end: both are on the wire
+# before either arrives
+tc -n "$A" qdisc add dev veth_a root netem delay 1s &&
+	tc -n "$B" qdisc add dev veth_b root netem delay 1s ||
 	echo "# no netem: the rekeys may not cross"
-collided=0
-for try in 1 2 3; do
-	IKE_REKEY=12s ike_conf_ours "$DIR/a" none "$IKE" "$ESP" 10.0.1.0/24 \
-		10.0.2.0/24
-	ikedaemon_start "$A" "$DIR/a"
-	swanctl_ "$DIR/b" --initiate --child net --timeout 20 >/dev/null 2>&1
-	if log_wait 40 "$DIR/a/ikedaemon.log" "rekey collision: (ours|the peer's)"; then
-		collided=1
-		break
-	fi
-	echo "# try $try: the rekeys did not cross"
-	ikedaemon_stop "$DIR/a"
-	swanctl_ "$DIR/b" --terminate --ike peer --force >/dev/null 2>&1
-done
-grep -E "rekey collision|redundant|winning" "$DIR/a/ikedaemon.log" |
-	sed 's/^/#   /'
-grep -E "collision|CHILD_REKEY.*(lost|won)|redundant" "$DIR/b/charon.log" |
-	head -n 4 | sed 's/^/#   charon: /'
-ktap_check "collision: both ends rekeyed the CHILD SA at once (try $try)" \
-	test "$collided" = 1
-# settled: the loser deleted its pair, the winner the old one, grace over
-settled() {
-	[ "$(module_sas)" = 2 ] && [ "$(charon_children)" = 1 ] &&
-		spis_match
-}
+
 spis_match() {
 	local ours theirs
 	ours=$(ikedaemon_child_spis "$DIR/a")
@@ -98,11 +76,40 @@ spis_match() {
 	set -- $ours $theirs
 	[ $# = 4 ] && [ "$1" = "$4" ] && [ "$2" = "$3" ]
 }
-ktap_check "collision: one CHILD SA pair left at each end, SPIs agree" \
-	wait_for 8 settled
-echo "# ikesec: $(module_sas) SAs, ikedaemon [$(ikedaemon_child_spis "$DIR/a")], charon [$(charon_child_spis "$DIR/b")] ($(charon_children) installed)"
-ktap_check "collision: ping through the tunnel afterwards" \
-	sh -c "ip netns exec $A ping -q -c 3 -i 0.3 -W 3 -I 10.0.1.1 10.0.2.1 >/dev/null"
+# settled: the loser deleted its pair, the winner the old one, grace over
+settled() {
+	[ "$(module_sas)" = 2 ] && [ "$(charon_children)" = 1 ] &&
+		spis_match && [ "$(ikedaemon_child_spis "$DIR/a")" != "$old" ]
+}
+
+# Three rounds: which end wins depends on the nonces, so both outcomes
+# are likely to be exercised.
+for round in 1 2 3; do
+	old=$(ikedaemon_child_spis "$DIR/a")
+	seen=$(grep -Ec "rekey collision: (ours|the peer's)" "$DIR/a/ikedaemon.log")
+	ikectl_d "$DIR/a" rekey gw > "$DIR/rekey.out" 2>&1 &
+	p1=$!
+	swanctl_ "$DIR/b" --rekey --child net >/dev/null 2>&1 &
+	p2=$!
+	wait $p1 $p2
+	sed 's/^/# ikectl: /' "$DIR/rekey.out"
+	collided() {
+		[ "$(grep -Ec "rekey collision: (ours|the peer's)" \
+			"$DIR/a/ikedaemon.log")" -gt "$seen" ]
+	}
+	wait_for 20 collided
+	grep -E "rekey collision: (ours|the peer's)" "$DIR/a/ikedaemon.log" |
+		tail -n 1 | sed 's/^/#   /'
+	ktap_check "round $round: both ends rekeyed the CHILD SA at once" \
+		collided
+	ktap_check "round $round: one new CHILD SA pair left at each end, SPIs agree" \
+		wait_for 30 settled
+	echo "# ikesec: $(module_sas) SAs, ikedaemon [$old] -> [$(ikedaemon_child_spis "$DIR/a")], charon [$(charon_child_spis "$DIR/b")] ($(charon_children) installed)"
+	ktap_check "round $round: ping through the tunnel afterwards" \
+		sh -c "ip netns exec $A ping -q -c 3 -i 0.3 -W 3 -I 10.0.1.1 10.0.2.1 >/dev/null"
+done
+grep -E "collision|CHILD_REKEY.*(lost|won)|redundant" "$DIR/b/charon.log" |
+	head -n 6 | sed 's/^/#   charon: /'
 
 bugs=$(dmesg_bugs_since "$mark")
 [ -z "$bugs" ] || echo "$bugs" | sed 's/^/# dmesg: /'
