@@ -386,6 +386,30 @@ static void recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	}
 }
 
+/*
+ * An authenticated request with a critical payload we do not know: the
+ * whole message is rejected and answered with UNSUPPORTED_CRITICAL_PAYLOAD
+ * naming the payload type (2.5); the message ID is used up.
+ */
+static void reject_critical(struct ike_sa *sa, struct ikev2_msg *msg)
+{
+	uint8_t type = msg->pl.unsupported_critical;
+	struct pld_builder pb;
+	struct buf plds;
+
+	log_warnx(LOG_ENC, "%s: %s request %u carries critical payload %u, "
+		  "which we do not support: answering "
+		  "UNSUPPORTED_CRITICAL_PAYLOAD", ike_sa_name(sa),
+		  ikev2_exch_name(msg->hdr.exchange), msg->hdr.msgid, type);
+	buf_init(&plds);
+	pld_builder_init(&pb, &plds);
+	pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+		       &type, 1);
+	if (!plds.err)
+		ikev2_msg_respond(sa, msg, &plds, pb.first);
+	buf_free(&plds);
+}
+
 static void recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 {
 	uint32_t id = msg->hdr.msgid;
@@ -404,8 +428,11 @@ static void recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 			  sa->sa_rx_msgid);
 		return;
 	}
-	if (ikev2_msg_decrypt(msg, &sa->sa_k, !sa->sa_initiator))
+	if (ikev2_msg_decrypt(msg, &sa->sa_k, !sa->sa_initiator)) {
+		if (msg->pl.unsupported_critical)
+			reject_critical(sa, msg);
 		return;
+	}
 	follow_float(sa, msg);
 	switch (msg->hdr.exchange) {
 	case IKEV2_EXCH_IKE_AUTH:

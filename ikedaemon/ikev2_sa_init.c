@@ -283,10 +283,10 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 
 	net_addr_str(&msg->peer, from, sizeof(from));
 	if (!msg->pl.sa.p || !msg->pl.ke.p || !msg->pl.nonce.p) {
-		log_warnx(LOG_ENC, "%s: IKE_SA_INIT from %s lacks %s", __func__,
-			  from, !msg->pl.sa.p ? "SA" : !msg->pl.ke.p ? "KE" :
-			  "Ni");
-		ikev2_msg_notify_init(msg, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		/* INVALID_SYNTAX only in an authenticated message (3.10.1) */
+		log_warnx(LOG_ENC, "%s: IKE_SA_INIT from %s lacks %s, dropped",
+			  __func__, from, !msg->pl.sa.p ? "SA" :
+			  !msg->pl.ke.p ? "KE" : "Ni");
 		return;
 	}
 	if (ikev2_cookie_gate(msg))	/* half-open load: no state (2.6) */
@@ -347,8 +347,12 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 		 ike_sa_name(sa), from, name);
 	sa->sa_dh = dh_new(sel.dh);
 	if (!sa->sa_dh || set_algs(sa) || derive(sa, ke, ke_len)) {
-		ikev2_msg_notify_init(msg, sa->sa_dh ? IKEV2_N_INVALID_SYNTAX :
-				      IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		/* a KE we cannot use is dropped: INVALID_SYNTAX may only be
+		 * sent in an authenticated message (3.10.1)
+		 */
+		if (!sa->sa_dh)
+			ikev2_msg_notify_init(msg, IKEV2_N_NO_PROPOSAL_CHOSEN,
+					      NULL, 0);
 		ike_sa_destroy(sa, "IKE_SA_INIT failed");
 		return;
 	}

@@ -57,11 +57,9 @@ spis_agree() {
 
 ping_tunnel() {
 	if [ "$fam" = 6 ]; then
-		ip netns exec "$A" ping -6 -q -c 2 -i 0.2 -W 2 -I fd00:1::1 \
-			fd00:2::1 >/dev/null 2>&1
+		ike_ping "$A" fd00:1::1 fd00:2::1 2
 	else
-		ip netns exec "$A" ping -q -c 2 -i 0.2 -W 2 -I 10.0.1.1 \
-			10.0.2.1 >/dev/null 2>&1
+		ike_ping "$A" 10.0.1.1 10.0.2.1 2
 	fi
 }
 

@@ -121,6 +121,10 @@ def case_msgs(case):
         return [sa_init(spi, p[:2] + [(34, ke_body(), False)] + p[2:])]
     if case == "dup-nonce":
         return [sa_init(spi, p + [(40, os.urandom(32), False)])]
+    if case == "no-ke":
+        return [sa_init(spi, [p[0], p[2]])]
+    if case == "ke-short":
+        return [sa_init(spi, [p[0], (34, ke_body()[:-1], False), p[2]])]
     if case == "major-3":
         return [sa_init(spi, p, ver=0x30)]
     if case == "spir-nonzero":
@@ -139,7 +143,7 @@ def case_msgs(case):
 
 CASES = ["ok", "trunc-hdr", "len-long", "len-short", "pld-past-end",
          "crit-unknown", "noncrit-unknown", "dup-sa", "dup-ke", "dup-nonce",
-         "major-3", "spir-nonzero", "msgid-nonzero", "init-as-response",
+         "no-ke", "ke-short", "major-3", "spir-nonzero", "msgid-nonzero", "init-as-response",
          "auth-unknown-spi", "auth-window", "auth-badicv"]
 
 

@@ -160,6 +160,27 @@ log_wait() { wait_for "$1" log_has "$2" "$3"; }
 # log_show FILE ERE: the first matching line, as a KTAP comment.
 log_show() { grep -E -m1 -- "$2" "$1" | sed 's/^/#   /'; }
 
+# ikesec_packets NS: "OUT IN", the packets ikesec in NS encrypted and
+# decrypted (namespace counters).
+ikesec_packets() {
+	ip netns exec "$1" "$IKECTL" -j stats | python3 -c '
+import json, sys; d = json.load(sys.stdin)
+print(d.get("out_packets", 0), d.get("in_packets", 0))'
+}
+
+# ike_ping NS SRC DST [COUNT]: COUNT (3) pings from SRC to DST in NS that
+# ikesec in NS encrypted and decrypted: a ping that bypassed the tunnel
+# (no SA, no policy) does not count.
+ike_ping() {
+	local ns=$1 src=$2 dst=$3 n=${4:-3} six= o0 i0 o1 i1
+	case $dst in *:*) six=-6 ;; esac
+	read -r o0 i0 < <(ikesec_packets "$ns")
+	ip netns exec "$ns" ping $six -q -c "$n" -i 0.2 -W 2 -I "$src" \
+		"$dst" >/dev/null 2>&1 || return 1
+	read -r o1 i1 < <(ikesec_packets "$ns")
+	[ $((o1 - o0)) -ge "$n" ] && [ $((i1 - i0)) -ge "$n" ]
+}
+
 # Print "IN OUT" ESP SPIs of charon's first installed CHILD SA (a rekeyed
 # one may still be listed).
 charon_child_spis() {

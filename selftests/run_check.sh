@@ -2,7 +2,7 @@
 # make check: userspace unit tests on this host, then the selftests — directly
 # when this kernel can load modules, otherwise in a QEMU guest booting
 # Debian's kernel (selftests/vm). Ends with "N passed, N failed[, N skipped]".
-#   T=substring  run only the matching selftests
+#   T="sub1 sub2"  run only the selftests whose names contain one of them
 #   IKESEC_VM=1  use the VM even where modules could be loaded here
 #   IKESEC_NO_BENCH=1  skip the benchmark smoke run (skipped with T= too)
 set -u

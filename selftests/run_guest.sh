@@ -1,7 +1,7 @@
 #!/bin/bash
 # Run the selftests where modules can be loaded: inside the test VM, or on
 # a real host as root. Loads kmod/ikesec.ko if it is not loaded yet.
-#   selftests/run_guest.sh [T]     T: run only tests whose name contains T
+#   selftests/run_guest.sh ["T1 T2"]  run only tests whose name contains one of them
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 

@@ -3,8 +3,9 @@
  * Unit tests of the responder's COOKIEs (RFC 7296 2.6): a cookie binds
  * Ni, the initiator's address and SPIi, survives one secret change and
  * not two, and the gate asks for one and then lets the request through;
- * and of the rekey collision rule (2.8.1): the exchange with the lowest
- * nonce loses.
+ * of the rekey collision rule (2.8.1): the exchange with the lowest
+ * nonce loses; and of an authenticated request carrying an unknown
+ * critical payload: answered UNSUPPORTED_CRITICAL_PAYLOAD (2.5).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -14,6 +15,8 @@
 #include "kselftest_harness.h"
 
 #include "../child_sa.h"
+#include "../crypto.h"
+#include "../ike_sa.h"
 #include "../ikev2.h"
 #include "../ikev2_child.h"
 #include "../ikev2_cookie.h"
@@ -153,6 +156,71 @@ TEST(rekey_collision_nonce_order)
 	EXPECT_GT(ikev2_child_nonce_cmp(b, 32, b, 16), 0);
 	b[0] = 0x0f;
 	EXPECT_LT(ikev2_child_nonce_cmp(b, 32, a, 16), 0);
+}
+
+/*
+ * An INFORMATIONAL request on an established IKE SA, authenticated, with
+ * a critical payload of unknown type 250 after a notify: the responder
+ * answers with UNSUPPORTED_CRITICAL_PAYLOAD naming 250, uses up the
+ * message ID, and processes nothing else of the request.
+ */
+TEST(critical_payload_in_sk)
+{
+	struct ikev2_hdr h = { .exchange = IKEV2_EXCH_INFORMATIONAL,
+			       .flags = IKEV2_FLAG_INITIATOR, .msgid = 0 };
+	struct sockaddr_storage local, peer;
+	struct ikev2_msg resp = { 0 };
+	struct pld_builder pb;
+	struct buf plds, out;
+	struct notify n;
+	struct ike_sa *sa;
+	size_t off;
+
+	addr4(&local, "192.0.2.1");
+	addr4(&peer, "192.0.2.2");
+	sa = ike_sa_new(false, NULL);
+	ASSERT_NE(NULL, sa);
+	sa->sa_state = IKE_S_ESTABLISHED;
+	sa->sa_local = local;
+	sa->sa_peer = peer;
+	crypto_random(sa->sa_spi_i, 8);
+	sa->sa_k.encr = crypto_encr_find(IKEV2_ENCR_AES_GCM_16, 256);
+	sa->sa_k.prf = crypto_prf_find(IKEV2_PRF_HMAC_SHA2_256);
+	ASSERT_NE(NULL, sa->sa_k.encr);
+	crypto_random(sa->sa_k.sk_ei, sizeof(sa->sa_k.sk_ei));
+	crypto_random(sa->sa_k.sk_er, sizeof(sa->sa_k.sk_er));
+	sa->sa_keyed = true;
+	memcpy(&h.spi_i, sa->sa_spi_i, 8);
+	memcpy(&h.spi_r, sa->sa_spi_r, 8);
+
+	buf_init(&plds);
+	buf_init(&out);
+	pld_builder_init(&pb, &plds);
+	pld_add_notify(&pb, 0, NULL, 0, 16384 + 99, NULL, 0);
+	off = pld_begin(&pb, 250);
+	plds.data[off + 1] = 0x80;		/* critical */
+	buf_put(&plds, (const uint8_t *)"\0\0\0\0", 4);
+	pld_end(&pb, off);
+	ASSERT_EQ(0, ikev2_msg_encode(&h, &sa->sa_k, true, &plds, pb.first,
+				      &out));
+	ikev2_msg_recv(out.data, out.len, &local, &peer, false);
+
+	EXPECT_EQ(1, sa->sa_rx_msgid);
+	ASSERT_TRUE(sa->sa_resp_valid);
+	buf_init(&resp.plain);
+	ASSERT_EQ(0, ikev2_msg_parse(&resp, sa->sa_resp.data,
+				     sa->sa_resp.len));
+	EXPECT_TRUE(resp.hdr.flags & IKEV2_FLAG_RESPONSE);
+	ASSERT_EQ(0, ikev2_msg_decrypt(&resp, &sa->sa_k, false));
+	ASSERT_NE(NULL, pld_find_notify(&resp.pl,
+					IKEV2_N_UNSUPPORTED_CRITICAL_PAYLOAD,
+					&n));
+	ASSERT_EQ(1, n.len);
+	EXPECT_EQ(250, n.data[0]);
+	ikev2_msg_free(&resp);
+	buf_free(&plds);
+	buf_free(&out);
+	ike_sa_destroy(sa, "test");
 }
 
 TEST_HARNESS_MAIN
