@@ -1,13 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # A CHILD SA rekey collision with strongSwan's charon (RFC 7296 2.8.1):
-# both ends rekey the same CHILD SA at the same moment. With 1 s of
+# both ends rekey the same CHILD SA at the same moment. With 2 s of
 # delay each way on the link, `ikectl rekey' and `swanctl --rekey' are
 # started together, so each CREATE_CHILD_SA request leaves before the
 # other arrives and the two cross on the wire. Both exchanges complete,
 # the one with the lowest nonce loses and its initiator deletes what it
 # made: each end is left with exactly one CHILD SA pair, the SPIs agree,
-# traffic flows. Three rounds, so that both ends are likely to win once.
+# traffic flows. Two rounds; then the same for the IKE SA.
 #
 #   ns_a: ikedaemon + ikesec                 ns_b: charon + XFRM
 #   inner 10.0.1.1/24 (dummy)                inner 10.0.2.1/24 (dummy)
@@ -63,10 +63,10 @@ ikedaemon_start "$A" "$DIR/a"
 swanctl_ "$DIR/b" --initiate --child net --timeout 30 >/dev/null 2>&1
 log_wait 40 "$DIR/a/ikedaemon.log" "CHILD SA net established" ||
 	echo "# no CHILD SA: $(grep -v '\[NET\]\|\[ENC\]' "$DIR/a/ikedaemon.log" | tail -n 5)"
-# each request needs 1 s to reach the other end: both are on the wire
+# each request needs 2 s to reach the other end: both are on the wire
 # before either arrives
-tc -n "$A" qdisc add dev veth_a root netem delay 1s &&
-	tc -n "$B" qdisc add dev veth_b root netem delay 1s ||
+tc -n "$A" qdisc add dev veth_a root netem delay 2s &&
+	tc -n "$B" qdisc add dev veth_b root netem delay 2s ||
 	echo "# no netem: the rekeys may not cross"
 
 spis_match() {
@@ -82,34 +82,95 @@ settled() {
 		spis_match && [ "$(ikedaemon_child_spis "$DIR/a")" != "$old" ]
 }
 
-# Three rounds: which end wins depends on the nonces, so both outcomes
-# are likely to be exercised.
-for round in 1 2 3; do
+n_collisions() {
+	grep -Ec "rekey collision: (ours|the peer's)" "$DIR/a/ikedaemon.log"
+}
+# cross_child_rekeys: start both rekeys together; 0 if they crossed. On a
+# busy host one end may start late enough to see the other's request
+# first (no collision): the caller tries again.
+cross_child_rekeys() {
+	local seen p1 p2
 	old=$(ikedaemon_child_spis "$DIR/a")
-	seen=$(grep -Ec "rekey collision: (ours|the peer's)" "$DIR/a/ikedaemon.log")
+	seen=$(n_collisions)
 	ikectl_d "$DIR/a" rekey gw > "$DIR/rekey.out" 2>&1 &
 	p1=$!
 	swanctl_ "$DIR/b" --rekey --child net >/dev/null 2>&1 &
 	p2=$!
 	wait $p1 $p2
 	sed 's/^/# ikectl: /' "$DIR/rekey.out"
-	collided() {
-		[ "$(grep -Ec "rekey collision: (ours|the peer's)" \
-			"$DIR/a/ikedaemon.log")" -gt "$seen" ]
-	}
-	wait_for 20 collided
+	wait_for 20 sh -c "[ \$(grep -Ec \"rekey collision: (ours|the peer's)\" \
+		'$DIR/a/ikedaemon.log') -gt $seen ]"
+}
+
+# Two rounds: which end wins depends on the nonces, so both outcomes are
+# likely to be exercised over the runs.
+for round in 1 2; do
+	crossed=0
+	for attempt in 1 2 3; do
+		if cross_child_rekeys; then
+			crossed=1
+			break
+		fi
+		echo "# round $round, attempt $attempt: the rekeys did not cross"
+		wait_for 30 settled
+	done
 	grep -E "rekey collision: (ours|the peer's)" "$DIR/a/ikedaemon.log" |
 		tail -n 1 | sed 's/^/#   /'
 	ktap_check "round $round: both ends rekeyed the CHILD SA at once" \
-		collided
+		test "$crossed" = 1
 	ktap_check "round $round: one new CHILD SA pair left at each end, SPIs agree" \
 		wait_for 30 settled
 	echo "# ikesec: $(module_sas) SAs, ikedaemon [$old] -> [$(ikedaemon_child_spis "$DIR/a")], charon [$(charon_child_spis "$DIR/b")] ($(charon_children) installed)"
 	ktap_check "round $round: ping through the tunnel afterwards" \
-		sh -c "ip netns exec $A ping -q -c 3 -i 0.3 -W 3 -I 10.0.1.1 10.0.2.1 >/dev/null"
+		sh -c "ip netns exec $A ping -q -c 3 -i 0.3 -W 5 -I 10.0.1.1 10.0.2.1 >/dev/null"
 done
 grep -E "collision|CHILD_REKEY.*(lost|won)|redundant" "$DIR/b/charon.log" |
 	head -n 6 | sed 's/^/#   charon: /'
+
+# IKE SA rekeys crossing (2.25.2): we answer the peer's request with
+# TEMPORARY_FAILURE while ours is in flight, the peer answers ours; the
+# end state must still be one new IKE SA at each end, the same SPIs, and
+# the CHILD SA moved to it.
+ike_established() {
+	[ "$(ikectl_d "$DIR/a" status 2>/dev/null | grep -c ESTABLISHED)" = 1 ] &&
+		[ "$(swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c ESTABLISHED)" = 1 ]
+}
+ike_settled() {
+	local ours theirs
+	ours=$(ikedaemon_ike_spis "$DIR/a")
+	theirs=$(charon_ike_spis "$DIR/b")
+	ike_established && [ -n "$ours" ] && [ "$ours" = "$theirs" ] &&
+		[ "$ours" != "$old_ike" ] && [ "$(module_sas)" = 2 ] &&
+		spis_match
+}
+ike_crossings() {
+	grep -Ec "IKE SA rekey by the peer while an IKE SA rekey|refused the IKE SA rekey: TEMPORARY_FAILURE" \
+		"$DIR/a/ikedaemon.log"
+}
+crossed=0
+for attempt in 1 2 3; do
+	old_ike=$(ikedaemon_ike_spis "$DIR/a")
+	seen=$(ike_crossings)
+	ikectl_d "$DIR/a" rekey --ike gw > "$DIR/rekey.out" 2>&1 &
+	p1=$!
+	swanctl_ "$DIR/b" --rekey --ike peer >/dev/null 2>&1 &
+	p2=$!
+	wait $p1 $p2
+	sed 's/^/# ikectl: /' "$DIR/rekey.out"
+	wait_for 40 ike_settled
+	[ "$(ike_crossings)" -gt "$seen" ] && { crossed=1; break; }
+	echo "# IKE attempt $attempt: the rekeys did not cross"
+done
+ktap_check "IKE: both ends rekeyed the IKE SA at once" test "$crossed" = 1
+ktap_check "IKE: one new IKE SA at each end, IKE and ESP SPIs agree" \
+	ike_settled
+echo "# IKE SPIs: ours [$old_ike] -> [$(ikedaemon_ike_spis "$DIR/a")], charon [$(charon_ike_spis "$DIR/b")]"
+ktap_check "IKE: ping through the tunnel afterwards" \
+	sh -c "ip netns exec $A ping -q -c 3 -i 0.3 -W 5 -I 10.0.1.1 10.0.2.1 >/dev/null"
+grep -E "IKE SA rekey by the peer while|refused the IKE SA rekey|IKE SA rekeyed" \
+	"$DIR/a/ikedaemon.log" | tail -n 6 | sed 's/^/#   /'
+grep -E "IKE_REKEY|collision" "$DIR/b/charon.log" | grep -v CHILD |
+	tail -n 6 | sed 's/^/#   charon: /'
 
 bugs=$(dmesg_bugs_since "$mark")
 [ -z "$bugs" ] || echo "$bugs" | sed 's/^/# dmesg: /'

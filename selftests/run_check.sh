@@ -4,6 +4,8 @@
 # Debian's kernel (selftests/vm). Ends with "N passed, N failed[, N skipped]".
 #   T="sub1 sub2"  run only the selftests whose names contain one of them
 #   IKESEC_VM=1  use the VM even where modules could be loaded here
+#   IKESEC_VM_SHARDS=N  split the selftests between N VMs run at once
+#                (default 2; 1 = one VM; T= always uses one)
 #   IKESEC_NO_BENCH=1  skip the benchmark smoke run (skipped with T= too)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -40,6 +42,58 @@ done | tee -a "$out/unit.ktap"
 echo "== selftests"
 make -s -C selftests all KSFT_DIR="$KSFT_DIR" T="$T" || errors=$((errors + 1))
 
+# The test programs split into N lines of names, longest first onto the
+# line with the least time so far (selftests/durations).
+split_tests() {
+	make -s -C selftests list-tests KSFT_DIR="$KSFT_DIR" | tr ' ' '\n' |
+		sed 's|.*/||' | awk -v n="$1" '
+		FNR == NR { if ($1 !~ /^#/ && NF == 2) d[$1] = $2; next }
+		NF { t[++m] = $1; w[m] = ($1 in d) ? d[$1] : 60 }
+		END {
+			for (k = 1; k <= m; k++) {
+				b = 0
+				for (i = 1; i <= m; i++)
+					if (!(i in on) && (!b || w[i] > w[b]))
+						b = i
+				s = 1
+				for (j = 2; j <= n; j++)
+					if (load[j] < load[s])
+						s = j
+				load[s] += w[b]
+				on[b] = s
+			}
+			for (j = 1; j <= n; j++) {
+				line = ""
+				for (i = 1; i <= m; i++)
+					if (on[i] == j)
+						line = line " " t[i]
+				print substr(line, 2)
+			}
+		}' selftests/durations -
+}
+
+# The selftests in N VMs at once: the guests spend most of their time
+# waiting on timers, peers and retransmits, so two share the 2 CPUs well.
+# Each VM's output is printed whole when all are done.
+run_shards() {
+	local n=$1 i rc=0 lists pids=()
+
+	mapfile -t lists < <(split_tests "$n")
+	for i in "${!lists[@]}"; do
+		[ -n "${lists[i]}" ] || continue
+		echo "# VM $((i + 1)) of $n: ${lists[i]}"
+		selftests/vm/run.sh -- selftests/run_guest.sh "${lists[i]}" \
+			>"$out/selftests-$((i + 1)).ktap" 2>&1 &
+		pids[i]=$!
+		sleep 10	# the first builds the initramfs; boots apart
+	done
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || rc=$?
+		cat "$out/selftests-$((i + 1)).ktap"
+	done
+	return $rc
+}
+
 can_load_modules() {
 	[ -e /proc/modules ] && [ "$(id -u)" -eq 0 ] &&
 		[ "$(uname -r)" = "${KVER:-$(uname -r)}" ] && [ -z "${IKESEC_VM:-}" ]
@@ -48,10 +102,13 @@ if [ $errors -eq 0 ]; then
 	if can_load_modules; then
 		selftests/run_guest.sh "$T" 2>&1 | tee "$out/selftests.ktap"
 		rc=${PIPESTATUS[0]}
-	else
+	elif [ -n "$T" ] || [ "${IKESEC_VM_SHARDS:-2}" -le 1 ]; then
 		selftests/vm/run.sh -- selftests/run_guest.sh "$T" 2>&1 |
 			tee "$out/selftests.ktap"
 		rc=${PIPESTATUS[0]}
+	else
+		run_shards "${IKESEC_VM_SHARDS:-2}"
+		rc=$?
 	fi
 	if [ "$rc" -ne 0 ]; then
 		echo "not ok - selftest run failed (exit $rc)" | tee -a "$out/selftests.ktap"

@@ -15,7 +15,7 @@ its output, and exits with its exit status (1 if the guest never reported
 one: timeout, kernel panic, QEMU failure). --shell gives an interactive root
 shell on the serial console instead; 'exit' powers the VM off.
 
-env: IKESEC_BUILD (default <repo>/.build/vm), IKESEC_VM_TIMEOUT (default 1200,
+env: IKESEC_BUILD (default <repo>/.build/vm), IKESEC_VM_TIMEOUT (default 2400,
      0 = none), IKESEC_VM_ACCEL (auto|kvm|tcg), KVER, IKESEC_VM_MEM (2G),
      IKESEC_VM_SMP (2), IKESEC_VM_CPU (max), IKESEC_VM_APPEND (extra kernel args),
      IKESEC_VM_QEMU_ARGS (extra QEMU args, word-split)
@@ -55,7 +55,7 @@ interactive=0
 if [ $shell = 1 ] && [ -t 0 ]; then interactive=1; fi
 tmo=${timeout_arg:-${IKESEC_VM_TIMEOUT:-}}
 if [ -z "$tmo" ]; then
-    if [ $interactive = 1 ]; then tmo=0; else tmo=1200; fi
+    if [ $interactive = 1 ]; then tmo=0; else tmo=2400; fi
 fi
 case $tmo in '' | *[!0-9]*) vm_die "timeout must be whole seconds, got '$tmo'" ;; esac
 
