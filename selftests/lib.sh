@@ -53,11 +53,16 @@ dmesg_bugs_since() {
 		grep -E 'WARNING|BUG|Oops|leak|refcount_t|general protection|UBSAN|KASAN|list_del corruption|unreferenced object' || true
 }
 
-# wait_for TIMEOUT_SECONDS CMD...: poll until CMD succeeds.
+# wait_for TIMEOUT_SECONDS CMD...: poll until CMD succeeds, up to T*10
+# tries 0.1 s apart. The tries stretch on a slow guest (lenient), but never
+# beyond 3*T seconds of real time: an expensive CMD that never succeeds
+# must not hold a test for many minutes.
 wait_for() {
-	local t=$1 i; shift
+	local t=$1 i end; shift
+	end=$((SECONDS + 3 * t + 1))
 	for ((i = 0; i < t * 10; i++)); do
 		"$@" && return 0
+		[ $SECONDS -lt $end ] || return 1
 		sleep 0.1
 	done
 	return 1
