@@ -219,6 +219,7 @@ void ikev2_msg_free(struct ikev2_msg *msg)
 static void send_buf(struct ike_sa *sa, const struct buf *b)
 {
 	net_send(&sa->sa_local, &sa->sa_peer, sa->sa_natt, b->data, b->len);
+	natt_sent(sa);
 }
 
 static void retransmit(void *arg)

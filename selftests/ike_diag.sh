@@ -71,7 +71,7 @@ expect() {
 	fi
 }
 
-ktap_plan 11
+ktap_plan 12
 mkdir -p "$DIR/a" "$DIR/b"
 ike_topology "$A" "$B" || exit 1
 ike_conf_charon "$DIR/b" x "$IKE" "$ESP" 10.0.2.0/24 10.0.1.0/24
@@ -116,6 +116,8 @@ charon_initiate
 expect "AUTHENTICATION_FAILED: no connection for the peer's identity, candidates listed" 10 \
 	'\[CFG\] gw\[[0-9]+\]: AUTHENTICATION_FAILED: no connection matches peer identity mars\.example \(from 192\.0\.2\.2:[0-9]+, asking for us as sun\.example\); candidates: .*gw.*moon\.example.*mars\.example' \
 	'received AUTHENTICATION_FAILED notify error'
+ktap_check "no 'identity behind NAT' hint without a NAT and for an FQDN" \
+	eval '! log_has "$OURS" "behind a NAT|is not its address"'
 
 # 6. Same identities, different PSKs: we respond.
 fresh none "$IKE" "$ESP" 10.0.2.0/24 10.0.1.0/24 "another-psk" -- \

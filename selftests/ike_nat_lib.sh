@@ -164,6 +164,32 @@ keepalives_seen() {
 	counter_above ka "$k"
 }
 
+# ka_idle_only CASE DIR: while L pings continuously its ESP keeps the NAT
+# mapping alive and no keepalive crosses the NAT (RFC 3948 4: only when
+# idle); idle again, they come every KA seconds (within two intervals).
+# DIR: L's ikedaemon, whose logged keepalives are shown.
+ka_idle_only() {
+	local k0 k1 k2 pid busy=$((4 * KA + 1)) idle=$((5 * KA)) l0 l1
+	local log=$2/ikedaemon.log
+	ip netns exec "$L" ping -q -i 0.2 -w $((busy + KA + 1)) -I 10.0.1.1 \
+		10.0.2.1 >/dev/null 2>&1 &
+	pid=$!
+	sleep $((KA + 1))	# the interval running when the ping started
+	k0=$(counter ka)
+	wait "$pid"
+	k1=$(counter ka)
+	echo "# keepalives across the NAT during ${busy}s of ping: $((k1 - k0))"
+	ktap_check "$1: no NAT keepalives while ESP flows (RFC 3948 4)" \
+		test $((k1 - k0)) -le 1
+	l0=$(grep -c 'NAT keepalive to' "$log")
+	sleep "$idle"
+	k2=$(counter ka)
+	l1=$(grep -c 'NAT keepalive to' "$log")
+	echo "# keepalives across the NAT in ${idle}s idle: $((k2 - k1)) (ikedaemon logged $((l1 - l0)))"
+	ktap_check "$1: idle again, NAT keepalives resume" \
+		test $((k2 - k1)) -ge 2
+}
+
 # charon_remote_port DIR: the port charon talks IKE to (its remote end).
 charon_remote_port() {
 	swanctl_ "$1" --list-sas 2>/dev/null |
