@@ -78,6 +78,7 @@ struct ike_sa {
 	bool sa_nat_remote;		/* the peer is behind a NAT */
 	bool sa_nat_fake;		/* encap = yes: we claim a NAT */
 	uint64_t sa_ka_last;		/* ms, our last NAT keepalive */
+	uint64_t sa_ka_esp_out;		/* outbound ESP packets, last look */
 
 	struct dh *sa_dh;
 	uint16_t sa_dh_group;

@@ -18,6 +18,7 @@
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "log.h"
+#include "natt.h"
 #include "net.h"
 #include "sig.h"
 
@@ -310,7 +311,7 @@ static const struct cfg_conn *find_conn(struct ike_sa *sa,
 {
 	const struct config *cfg = ike_sa_config();
 	const struct cfg_conn *out[1];
-	char cand[1024], id[300], want[300], from[64];
+	char cand[1024], id[300], want[300], from[64], nat[800];
 
 	if (cfg && config_match_conn(cfg, (const struct sockaddr *)&msg->local,
 				     (const struct sockaddr *)&msg->peer,
@@ -326,10 +327,13 @@ static const struct cfg_conn *find_conn(struct ike_sa *sa,
 		config_conn_candidates(cfg, (const struct sockaddr *)&msg->local,
 				       (const struct sockaddr *)&msg->peer,
 				       &sa->sa_id_r, idr, cand, sizeof(cand));
+	/* the connection IKE_SA_INIT chose by address: behind a NAT? */
+	natt_id_hint(sa, sa->sa_conn ? &sa->sa_conn->remote.id : NULL,
+		     &sa->sa_id_r, nat, sizeof(nat));
 	ike_diag(sa, NULL, LOG_CFG, "%s: AUTHENTICATION_FAILED: no connection matches "
-		  "peer identity %s (from %s%s%s); candidates: %s",
+		  "peer identity %s (from %s%s%s)%s%s; candidates: %s",
 		  ike_sa_name(sa), id, from, idr ? ", asking for us as " : "",
-		  idr ? want : "", cfg ? cand : "none");
+		  idr ? want : "", *nat ? ": " : "", nat, cfg ? cand : "none");
 	return NULL;
 }
 
@@ -574,7 +578,7 @@ fail:
 void ikev2_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 {
 	const struct cfg_conn *c = sa->sa_conn;
-	char id[300], want[300];
+	char id[300], want[300], nat[800];
 	struct notify n;
 
 	ike_id_str(&sa->sa_id_l, id, sizeof(id));
@@ -606,9 +610,11 @@ void ikev2_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	ike_id_str(&sa->sa_id_r, id, sizeof(id));
 	if (!ike_id_match(&c->remote.id, &sa->sa_id_r)) {
 		ike_id_str(&c->remote.id, want, sizeof(want));
+		natt_id_hint(sa, &c->remote.id, &sa->sa_id_r, nat, sizeof(nat));
 		ike_diag(sa, NULL, LOG_CFG, "%s: AUTHENTICATION_FAILED: peer "
-			  "identifies as %s, connection %s expects %s",
-			  ike_sa_name(sa), id, c->name, want);
+			  "identifies as %s, connection %s expects %s%s%s",
+			  ike_sa_name(sa), id, c->name, want,
+			  *nat ? ": " : "", nat);
 		ike_sa_destroy(sa, "peer identity mismatch");
 		return;
 	}

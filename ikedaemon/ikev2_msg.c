@@ -16,6 +16,8 @@
 #include "natt.h"
 #include "net.h"
 
+#define IKE_RETRANS_MAX_WAIT	3600000	/* ms, cap of one wait */
+
 int ikev2_hdr_decode(const uint8_t *p, size_t len, struct ikev2_hdr *h)
 {
 	if (len < IKEV2_HDR_LEN) {
@@ -219,24 +221,54 @@ void ikev2_msg_free(struct ikev2_msg *msg)
 static void send_buf(struct ike_sa *sa, const struct buf *b)
 {
 	net_send(&sa->sa_local, &sa->sa_peer, sa->sa_natt, b->data, b->len);
+	natt_sent(sa);
+}
+
+/* Retransmission (2.1), strongSwan's scheme: the wait after send n (0 the
+ * first) is timeout * base^n; the peer is given up after tries
+ * retransmits and one more wait. ikedaemon -t/-b/-r set them.
+ */
+static unsigned int retrans_timeout = IKE_RETRANS_BASE;	/* ms */
+static double retrans_base = 2.0;
+static int retrans_tries = IKE_RETRANS_TRIES;
+
+void ikev2_msg_set_retransmit(unsigned int timeout_ms, double base,
+			      int tries)
+{
+	retrans_timeout = timeout_ms;
+	retrans_base = base;
+	retrans_tries = tries;
+}
+
+/* ms to wait after send n */
+static uint64_t retrans_wait(int n)
+{
+	double t = retrans_timeout;
+
+	while (n-- > 0)
+		t *= retrans_base;
+	return t > (double)IKE_RETRANS_MAX_WAIT ? IKE_RETRANS_MAX_WAIT :
+	       (uint64_t)t;
 }
 
 static void retransmit(void *arg)
 {
 	struct ike_sa *sa = arg;
+	uint64_t total = 0;
 	char peer[64];
+	int i;
 
 	if (!sa->sa_req_pending)
 		return;
-	if (sa->sa_req_tries >= IKE_RETRANS_TRIES) {
+	if (sa->sa_req_tries >= retrans_tries) {
+		for (i = 0; i <= sa->sa_req_tries; i++)
+			total += retrans_wait(i);
 		net_addr_str(&sa->sa_peer, peer, sizeof(peer));
 		ike_diag(sa, NULL, LOG_NET, "%s: peer %s unreachable: no response to "
 			  "%s request %u after %d retransmits (%.1f s)",
 			  ike_sa_name(sa), peer,
 			  ikev2_exch_name(sa->sa_req_exch), sa->sa_tx_msgid,
-			  sa->sa_req_tries,
-			  ((IKE_RETRANS_BASE << (IKE_RETRANS_TRIES + 1)) -
-			   IKE_RETRANS_BASE) / 1000.0);
+			  sa->sa_req_tries, total / 1000.0);
 		sa->sa_req_pending = false;
 		ike_sa_destroy(sa, "peer unreachable");
 		return;
@@ -246,8 +278,7 @@ static void retransmit(void *arg)
 		 ike_sa_name(sa), sa->sa_req_tries,
 		 ikev2_exch_name(sa->sa_req_exch), sa->sa_tx_msgid);
 	send_buf(sa, &sa->sa_req);
-	timer_add(&sa->sa_req_timer,
-		  (uint64_t)IKE_RETRANS_BASE << sa->sa_req_tries);
+	timer_add(&sa->sa_req_timer, retrans_wait(sa->sa_req_tries));
 }
 
 int ikev2_msg_request(struct ike_sa *sa, uint8_t exch, const struct buf *plds,
@@ -272,7 +303,7 @@ int ikev2_msg_request(struct ike_sa *sa, uint8_t exch, const struct buf *plds,
 		  sa->sa_req.len);
 	send_buf(sa, &sa->sa_req);
 	timer_set(&sa->sa_req_timer, retransmit, sa);
-	timer_add(&sa->sa_req_timer, IKE_RETRANS_BASE);
+	timer_add(&sa->sa_req_timer, retrans_wait(0));
 	return 0;
 }
 

@@ -54,6 +54,11 @@ void ikev2_msg_free(struct ikev2_msg *msg);
  */
 int ikev2_msg_request(struct ike_sa *sa, uint8_t exch, const struct buf *plds,
 		      uint8_t first);
+/* Retransmission: first wait timeout_ms, each next one base times the
+ * last, tries retransmits (defaults 500 ms, 2, 4).
+ */
+void ikev2_msg_set_retransmit(unsigned int timeout_ms, double base,
+			      int tries);
 /* Answer request req on sa; cached for retransmitted requests. */
 int ikev2_msg_respond(struct ike_sa *sa, const struct ikev2_msg *req,
 		      const struct buf *plds, uint8_t first);

@@ -38,6 +38,7 @@ struct reply {
 	uint32_t spi;
 	uint32_t pol_id;
 	bool got;
+	uint64_t packets;		/* SA_GET: IKESEC_SA_STAT_PACKETS */
 };
 
 static int on_event(struct nl_msg *msg, void *arg);
@@ -128,6 +129,7 @@ static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlattr *tb[IKESEC_A_MAX + 1], *nest[IKESEC_SA_A_MAX + 1];
 	struct nlattr *pol[IKESEC_POL_A_MAX + 1];
+	struct nlattr *st[IKESEC_SA_STAT_MAX + 1];
 	struct reply *r = arg;
 
 	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, IKESEC_A_MAX, NULL))
@@ -137,6 +139,11 @@ static int on_valid(struct nl_msg *msg, void *arg)
 	    nest[IKESEC_SA_A_SPI]) {
 		r->spi = nla_get_u32(nest[IKESEC_SA_A_SPI]);
 		r->got = true;
+		if (nest[IKESEC_SA_A_STATS] &&
+		    !nla_parse_nested(st, IKESEC_SA_STAT_MAX,
+				      nest[IKESEC_SA_A_STATS], NULL) &&
+		    st[IKESEC_SA_STAT_PACKETS])
+			r->packets = nla_get_u64(st[IKESEC_SA_STAT_PACKETS]);
 	}
 	if (tb[IKESEC_A_POLICY] &&
 	    !nla_parse_nested(pol, IKESEC_POL_A_MAX, tb[IKESEC_A_POLICY],
@@ -347,6 +354,37 @@ int kernel_sa_del(uint8_t dir, uint32_t spi,
 	}
 	nla_nest_end(msg, n);
 	return transact(msg, what, &r);
+}
+
+int kernel_sa_packets(uint8_t dir, uint32_t spi,
+		      const struct sockaddr_storage *peer, uint64_t *packets)
+{
+	struct nl_msg *msg = new_msg(IKESEC_CMD_SA_GET);
+	struct nlattr *n;
+	struct reply r;
+	char what[64];
+	int ret;
+
+	snprintf(what, sizeof(what), "reading %s SA 0x%08x",
+		 dir == IKESEC_DIR_IN ? "inbound" : "outbound", spi);
+	if (!msg)
+		return -ENOMEM;
+	n = nla_nest_start(msg, IKESEC_A_SA);
+	if (!n || nla_put_u8(msg, IKESEC_SA_A_DIR, dir) ||
+	    nla_put_u32(msg, IKESEC_SA_A_SPI, spi) ||
+	    (dir == IKESEC_DIR_OUT &&
+	     put_addr(msg, IKESEC_SA_A_PEER_IPV4, IKESEC_SA_A_PEER_IPV6,
+		      peer))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, n);
+	ret = transact(msg, what, &r);
+	if (!ret && !r.got)
+		ret = -EIO;
+	if (!ret)
+		*packets = r.packets;
+	return ret;
 }
 
 int kernel_sa_set_peer(uint8_t dir, uint32_t spi,

@@ -50,6 +50,9 @@ int kernel_spi_alloc(uint32_t *spi);
 int kernel_sa_add(const struct kernel_sa *sa);
 int kernel_sa_del(uint8_t dir, uint32_t spi,
 		  const struct sockaddr_storage *peer);
+/* SA_GET: packets the SA protected (out) or accepted (in) so far. */
+int kernel_sa_packets(uint8_t dir, uint32_t spi,
+		      const struct sockaddr_storage *peer, uint64_t *packets);
 /* SA_SET: the SA (outbound: identified by old_peer) now talks to
  * new_peer, its address and ESP-in-UDP port.
  */

@@ -19,6 +19,7 @@
 #include "ike_sa.h"
 #include "ikev2.h"
 #include "ikev2_cookie.h"
+#include "ikev2_msg.h"
 #include "kernel.h"
 #include "log.h"
 #include "net.h"
@@ -38,16 +39,47 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: ikedaemon [-dnv] [-c half-open] [-f file] [-s socket]\n"
+		"usage: ikedaemon [-dnv] [-b base] [-c half-open] [-f file] "
+		"[-r tries]\n"
+		"                 [-s socket] [-t timeout]\n"
+		"  -b base    each retransmit waits base times the last "
+		"(default 2)\n"
 		"  -c n       answer IKE_SA_INIT with a COOKIE from n half-open\n"
 		"             IKE SAs on (default %d, 0: always)\n"
 		"  -d         stay in the foreground, log to stderr\n"
 		"  -f file    configuration (default " IKEDAEMON_CONF ")\n"
 		"  -n         check the configuration and exit\n"
+		"  -r tries   retransmits before a peer is given up "
+		"(default %d)\n"
 		"  -s socket  control socket (default /run/ikesec/ikedaemon.sock)\n"
+		"  -t timeout seconds before the first retransmit "
+		"(default %.1f)\n"
 		"  -v         verbose (debug) logging\n",
-		COOKIE_THRESHOLD_DEFAULT);
+		COOKIE_THRESHOLD_DEFAULT, IKE_RETRANS_TRIES,
+		IKE_RETRANS_BASE / 1000.0);
 	exit(2);
+}
+
+/* A number of -b/-t/-r within [min, max], or usage() naming it. */
+static double opt_num(int ch, const char *arg, double min, double max)
+{
+	static const char *const what[] = {
+		['b'] = "retransmit base", ['r'] = "retransmit tries",
+		['t'] = "retransmit timeout (seconds)",
+	};
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || v < min || v > max ||
+	    (ch == 'r' && v != (int)v)) {
+		fprintf(stderr, "ikedaemon: invalid %s `%s' (%g..%g%s)\n",
+			what[ch], arg, min, max,
+			ch == 'r' ? ", whole number" : "");
+		usage();
+	}
+	return v;
 }
 
 static void loop(void)
@@ -97,11 +129,22 @@ int main(int argc, char **argv)
 	int ch, foreground = 0, check = 0, level = LOG_INFO;
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct config *cfg;
+	double rt_timeout = IKE_RETRANS_BASE / 1000.0, rt_base = 2.0;
+	int rt_tries = IKE_RETRANS_TRIES;
 	char err[512], *end;
 	unsigned long n;
 
-	while ((ch = getopt(argc, argv, "c:df:ns:v")) != -1) {
+	while ((ch = getopt(argc, argv, "b:c:df:nr:s:t:v")) != -1) {
 		switch (ch) {
+		case 'b':
+			rt_base = opt_num(ch, optarg, 1, 10);
+			break;
+		case 'r':
+			rt_tries = (int)opt_num(ch, optarg, 0, 20);
+			break;
+		case 't':
+			rt_timeout = opt_num(ch, optarg, 0.01, 600);
+			break;
 		case 'c':
 			n = strtoul(optarg, &end, 10);
 			if (*end || !*optarg || optarg[0] == '-' || n > 1000000) {
@@ -133,6 +176,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	ikev2_msg_set_retransmit((unsigned int)(rt_timeout * 1000 + 0.5),
+				 rt_base, rt_tries);
 	if (check)
 		return config_check_main(conf);
 

@@ -3,9 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/ikesec.h>
+
 #include "child_sa.h"
+#include "config.h"
 #include "ike_sa.h"
 #include "ikev2.h"
+#include "kernel.h"
 #include "log.h"
 #include "natt.h"
 #include "net.h"
@@ -20,8 +24,28 @@ static bool behind_nat(const struct ike_sa *sa)
 	return sa->sa_nat_local || sa->sa_nat_fake;
 }
 
+/* Did our outbound ESP to the peer move since the last look? The module's
+ * counter of the CHILD SA's outbound SA, read once per interval.
+ */
+static bool esp_sent(struct ike_sa *sa)
+{
+	const struct child_sa *cs = &sa->sa_child;
+	uint64_t n;
+
+	if (!cs->cs_installed || !natt_encap(sa) ||
+	    kernel_sa_packets(IKESEC_DIR_OUT, cs->cs_spi_out, &sa->sa_peer, &n))
+		return false;
+	if (n == sa->sa_ka_esp_out)
+		return false;
+	sa->sa_ka_esp_out = n;
+	return true;
+}
+
 /* Every tick: a keepalive from each IKE SA behind a NAT whose interval
- * has passed (RFC 3948 2.3; only the side behind the NAT sends them).
+ * has passed (RFC 3948 2.3; only the side behind the NAT sends them),
+ * unless ESP or IKE went to the peer during it (RFC 3948 4: sent only
+ * when idle). ESP is looked at when the interval ends, so after traffic
+ * stops the next keepalive comes within two intervals.
  */
 static void ka_tick(void *arg)
 {
@@ -41,6 +65,12 @@ static void ka_tick(void *arg)
 		    (uint64_t)sa->sa_conn->keep_alive * 1000)
 			continue;
 		sa->sa_ka_last = now;
+		if (esp_sent(sa)) {
+			log_debug(LOG_NET, "%s: ESP sent to the peer in the "
+				  "last %us: no NAT keepalive", ike_sa_name(sa),
+				  sa->sa_conn->keep_alive);
+			continue;
+		}
 		if (!net_send_keepalive(&sa->sa_local, &sa->sa_peer)) {
 			net_addr_str(&sa->sa_peer, a, sizeof(a));
 			log_debug(LOG_NET, "%s: NAT keepalive to %s",
@@ -57,6 +87,11 @@ static void ka_arm(void)
 		return;
 	timer_set(&ka_timer, ka_tick, NULL);
 	timer_add(&ka_timer, NATT_KA_TICK);
+}
+
+void natt_sent(struct ike_sa *sa)
+{
+	sa->sa_ka_last = timer_now();
 }
 
 void natt_detected(struct ike_sa *sa)
@@ -116,6 +151,63 @@ void natt_peer_moved(struct ike_sa *sa, const struct sockaddr_storage *peer,
 	sa->sa_peer = *peer;
 	if (natt_encap(sa))
 		child_sa_move_all(sa, &old);
+}
+
+static const char *id_kind(const struct cfg_id *id)
+{
+	switch (id->type) {
+	case IKEV2_ID_IPV4_ADDR:
+	case IKEV2_ID_IPV6_ADDR:
+		return "an IP address";
+	case IKEV2_ID_FQDN:
+		return "an FQDN";
+	case IKEV2_ID_RFC822_ADDR:
+		return "an email address";
+	case IKEV2_ID_DER_ASN1_DN:
+		return "a DN";
+	default:
+		return "a key id";
+	}
+}
+
+/* An IP identity that is not the address the peer's packets come from. */
+static bool id_not_source(const struct ike_sa *sa, const struct cfg_id *id)
+{
+	const uint8_t *a;
+	size_t n;
+
+	if (id->type != IKEV2_ID_IPV4_ADDR && id->type != IKEV2_ID_IPV6_ADDR)
+		return false;
+	n = net_addr_raw(&sa->sa_peer, &a);
+	return n != id->len || memcmp(a, id->data, n);
+}
+
+/*
+ * "Identity behind NAT": a peer behind a NAT that uses its private
+ * address as its identity (strongSwan's default without an id) while we
+ * configured its public one, or the reverse. The identity mismatch is
+ * logged by its caller; this adds why it likely happened and the fix.
+ */
+bool natt_id_hint(const struct ike_sa *sa, const struct cfg_id *want,
+		  const struct cfg_id *got, char *buf, size_t size)
+{
+	char g[300], w[300], from[64];
+
+	*buf = 0;
+	if (!want || !want->type || !got ||
+	    config_id_match(want, got) != CFG_ID_MATCH_NONE ||
+	    (!sa->sa_nat_remote && !id_not_source(sa, got)))
+		return false;
+	ike_id_str(got, g, sizeof(g));
+	ike_id_str(want, w, sizeof(w));
+	net_addr_str(&sa->sa_peer, from, sizeof(from));
+	snprintf(buf, size, "peer identity %s (%s) is not the configured "
+		 "remote id %s; %s (its packets come from %s): configure "
+		 "remote id = %s or set an explicit id on the peer", g,
+		 id_kind(got), w, sa->sa_nat_remote ?
+		 "the peer is behind a NAT" :
+		 "the peer's identity is not its address", from, g);
+	return true;
 }
 
 void natt_status(const struct ike_sa *sa, char *buf, size_t size)

@@ -19,6 +19,10 @@ struct ike_sa;
  * behind a NAT.
  */
 void natt_detected(struct ike_sa *sa);
+/* An IKE message went to the peer: no keepalive is due for an interval
+ * (RFC 3948 4).
+ */
+void natt_sent(struct ike_sa *sa);
 /* Initiator after IKE_SA_INIT: a NAT in the path (or encap = yes) moves
  * IKE to port 4500 (2.23). true if it switched.
  */
@@ -32,6 +36,14 @@ bool natt_encap(const struct ike_sa *sa);
  */
 void natt_peer_moved(struct ike_sa *sa, const struct sockaddr_storage *peer,
 		     const char *by);
+/* The peer's identity got is not want (a connection's remote id): when
+ * the peer is behind a NAT (2.23), or got is an IP address other than
+ * the one the peer's packets come from, a hint naming both identities,
+ * the address seen and the fix, into buf; else "" (and false).
+ */
+struct cfg_id;
+bool natt_id_hint(const struct ike_sa *sa, const struct cfg_id *want,
+		  const struct cfg_id *got, char *buf, size_t size);
 /* One line for `ikectl status': "NAT-T: ..." or "" when not relevant. */
 void natt_status(const struct ike_sa *sa, char *buf, size_t size);
 

@@ -71,7 +71,7 @@ expect() {
 	fi
 }
 
-ktap_plan 11
+ktap_plan 13
 mkdir -p "$DIR/a" "$DIR/b"
 ike_topology "$A" "$B" || exit 1
 ike_conf_charon "$DIR/b" x "$IKE" "$ESP" 10.0.2.0/24 10.0.1.0/24
@@ -116,6 +116,8 @@ charon_initiate
 expect "AUTHENTICATION_FAILED: no connection for the peer's identity, candidates listed" 10 \
 	'\[CFG\] gw\[[0-9]+\]: AUTHENTICATION_FAILED: no connection matches peer identity mars\.example \(from 192\.0\.2\.2:[0-9]+, asking for us as sun\.example\); candidates: .*gw.*moon\.example.*mars\.example' \
 	'received AUTHENTICATION_FAILED notify error'
+ktap_check "no 'identity behind NAT' hint without a NAT and for an FQDN" \
+	eval '! log_has "$OURS" "behind a NAT|is not its address"'
 
 # 6. Same identities, different PSKs: we respond.
 fresh none "$IKE" "$ESP" 10.0.2.0/24 10.0.1.0/24 "another-psk" -- \
@@ -175,4 +177,26 @@ if log_wait 15 "$OURS" 'IKE SA established'; then
 else
 	ktap_not_ok "dead peer detected by DPD (no IKE SA to watch)"
 fi
+
+# 11. Retransmission settings (-t/-b/-r, strongSwan's retransmit_timeout/
+# base/tries): 0.2 s, x1.5, 2 retransmits give up after 0.95 s, not the
+# default 15.5 s. veth_b is still down.
+ikedaemon_stop "$DIR/a"
+ike_conf_ours "$DIR/a" none "$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
+ip netns exec "$A" "$IKEDAEMON" -d -v -t 0.2 -b 1.5 -r 2 \
+	-f "$DIR/a/ikedaemon.conf" -s "$DIR/a/ctl.sock" > "$OURS" 2>&1 &
+echo $! > "$DIR/a/ikedaemon.pid"
+wait_for 10 test -S "$DIR/a/ctl.sock"
+t0=$(date +%s)
+ikectl_d "$DIR/a" up gw >/dev/null
+if log_wait 15 "$OURS" '\[NET\] gw\[[0-9]+\]: peer 192\.0\.2\.2:500 unreachable: no response to IKE_SA_INIT request 0 after 2 retransmits \((0\.9|1\.0) s\)' &&
+   log_has "$OURS" 'retransmit 2 of IKE_SA_INIT' &&
+   ! log_has "$OURS" 'retransmit 3 of' && [ $(($(date +%s) - t0)) -lt 12 ]; then
+	ktap_ok "ikedaemon -t 0.2 -b 1.5 -r 2: unreachable after 2 retransmits, 0.95 s"
+	log_show "$OURS" unreachable
+else
+	ktap_not_ok "ikedaemon -t 0.2 -b 1.5 -r 2: unreachable after 2 retransmits, 0.95 s"
+	grep 'retransmit\|unreachable' "$OURS" | sed 's/^/#   ours: /'
+fi
+echo "# $(($(date +%s) - t0)) s from ikectl up to the diagnostic (default: 15.5 s)"
 ktap_exit

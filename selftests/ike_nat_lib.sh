@@ -9,6 +9,9 @@
 #                            veth_nr 192.0.2.1/24 --------- veth_r 192.0.2.2/24
 #                            masquerade to 192.0.2.1:20000-20999 (random),
 #                            nat_remap: another range, conntrack flushed
+#
+# NAT_NONE=1: N only routes (no masquerade), the counters stay.
+# ENCAP=yes: conf_charon and conf_ours write `encap = yes'.
 
 L=ikesec-natl-$ns_suffix
 N=ikesec-natn-$ns_suffix
@@ -70,16 +73,23 @@ topology() {
 	ip -n "$L" route add 10.0.2.0/24 via 172.16.1.1 src 10.0.1.1
 	ip -n "$R" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
 	ip netns exec "$N" sysctl -qw net.ipv4.ip_forward=1
+	if [ -n "${NAT_NONE:-}" ]; then
+		# a plain router: R reaches L's outer address directly
+		ip -n "$R" route add 172.16.1.0/24 via 192.0.2.1
+		nat_rules=""
+	else
+		nat_rules='chain post {
+			type nat hook postrouting priority srcnat;
+			oifname "veth_nr" ip protocol udp masquerade to :20000-20999 random
+			oifname "veth_nr" masquerade
+		}'
+	fi
 	ip netns exec "$N" nft -f - <<-NFT
 	table ip natt {
 		counter c_esp { }
 		counter c_esp_udp { }
 		counter c_ka { }
-		chain post {
-			type nat hook postrouting priority srcnat;
-			oifname "veth_nr" ip protocol udp masquerade to :20000-20999 random
-			oifname "veth_nr" masquerade
-		}
+		$nat_rules
 		chain forward_c {
 			type filter hook forward priority filter;
 			ip protocol esp counter name c_esp
@@ -154,6 +164,32 @@ keepalives_seen() {
 	counter_above ka "$k"
 }
 
+# ka_idle_only CASE DIR: while L pings continuously its ESP keeps the NAT
+# mapping alive and no keepalive crosses the NAT (RFC 3948 4: only when
+# idle); idle again, they come every KA seconds (within two intervals).
+# DIR: L's ikedaemon, whose logged keepalives are shown.
+ka_idle_only() {
+	local k0 k1 k2 pid busy=$((4 * KA + 1)) idle=$((5 * KA)) l0 l1
+	local log=$2/ikedaemon.log
+	ip netns exec "$L" ping -q -i 0.2 -w $((busy + KA + 1)) -I 10.0.1.1 \
+		10.0.2.1 >/dev/null 2>&1 &
+	pid=$!
+	sleep $((KA + 1))	# the interval running when the ping started
+	k0=$(counter ka)
+	wait "$pid"
+	k1=$(counter ka)
+	echo "# keepalives across the NAT during ${busy}s of ping: $((k1 - k0))"
+	ktap_check "$1: no NAT keepalives while ESP flows (RFC 3948 4)" \
+		test $((k1 - k0)) -le 1
+	l0=$(grep -c 'NAT keepalive to' "$log")
+	sleep "$idle"
+	k2=$(counter ka)
+	l1=$(grep -c 'NAT keepalive to' "$log")
+	echo "# keepalives across the NAT in ${idle}s idle: $((k2 - k1)) (ikedaemon logged $((l1 - l0)))"
+	ktap_check "$1: idle again, NAT keepalives resume" \
+		test $((k2 - k1)) -ge 2
+}
+
 # charon_remote_port DIR: the port charon talks IKE to (its remote end).
 charon_remote_port() {
 	swanctl_ "$1" --list-sas 2>/dev/null |
@@ -187,6 +223,7 @@ follows() {
 }
 
 # conf_charon DIR LOCAL_ADDR REMOTE_ADDR LOCAL_TS REMOTE_TS LID RID
+# (LID "": no id, charon uses its IP address)
 conf_charon() {
 	mkdir -p "$1/swanctl"
 	cat > "$1/swanctl/swanctl.conf" <<-CONF
@@ -195,9 +232,10 @@ conf_charon() {
 			local_addrs = $2
 			remote_addrs = $3
 			proposals = $IKE
+			encap = ${ENCAP:-no}
 			local {
 				auth = psk
-				id = $6
+				${6:+id = $6}
 			}
 			remote {
 				auth = psk
@@ -215,7 +253,7 @@ conf_charon() {
 	}
 	secrets {
 		ike-nat {
-			id-1 = $6
+			${6:+id-1 = $6}
 			id-2 = $7
 			secret = "$IKE_PSK"
 		}
@@ -232,6 +270,7 @@ conf_ours() {
 			local_addrs = $3
 			remote_addrs = $4
 			proposals = $IKE
+			encap = ${ENCAP:-no}
 			keep_alive = ${KA}s
 			local {
 				auth = psk

@@ -4,7 +4,8 @@
 # a masquerading NAT that also changes source ports (against strongSwan:
 # ike_nat.sh): NAT detected on both sides, IKE ends on port 4500, ping
 # and TCP pass through the tunnel, the ESP really travels in UDP (the
-# NAT's counters), keepalives cross the NAT; then the NAT mapping changes
+# NAT's counters), keepalives cross the NAT when idle and none while a
+# ping keeps ESP flowing (RFC 3948 4); then the NAT mapping changes
 # (new port range, conntrack flushed) and traffic recovers with the
 # responder's SAs and IKE SA following the peer's new port.
 #
@@ -25,7 +26,7 @@ require_cmd ping nft socat python3
 require_module
 mark=nat-$$
 
-ktap_plan 11
+ktap_plan 13
 nat_start "$mark"
 
 c="ikedaemon behind NAT -> ikedaemon"
@@ -47,6 +48,7 @@ echo "# responder's outbound SA: ESP in UDP to port $p"
 ktap_check "$c: IKE and ESP on 4500 -> NAT port 20000-20999" \
 	eval 'ours_on_4500 "$DIR/l3" && port_in 20000 20999 "$p"'
 traffic "$c"
+ka_idle_only "$c" "$DIR/l3"
 remap "$c"
 log_show "$DIR/r3/ikedaemon.log" "NAT mapping of the peer changed"
 p=$(ours_out_dport "$R")
