@@ -38,6 +38,14 @@ const struct config *ike_sa_config(void)
 	return ike_cfg;
 }
 
+/* Nonces and COOKIEs are not secret, but wiped like everything else. */
+static void free_wiped(void *p, size_t len)
+{
+	if (p)
+		crypto_wipe(p, len);
+	free(p);
+}
+
 static void half_open_expired(void *arg)
 {
 	struct ike_sa *sa = arg;
@@ -72,6 +80,39 @@ struct ike_sa *ike_sa_new(bool initiator, const struct cfg_conn *conn)
 	sa->sa_next = sas;
 	sas = sa;
 	return sa;
+}
+
+int ike_sa_nonce(uint8_t **n, size_t *nlen, const uint8_t *p, size_t len)
+{
+	uint8_t *m = malloc(len);
+
+	if (!m) {
+		log_warn(LOG_IKE, "%s: nonce of %zu bytes", __func__, len);
+		return -1;
+	}
+	if (p)
+		memcpy(m, p, len);
+	else if (crypto_random(m, len)) {
+		free(m);
+		return -1;
+	}
+	free_wiped(*n, *nlen);
+	*n = m;
+	*nlen = len;
+	return 0;
+}
+
+void ike_sa_init_done(struct ike_sa *sa)
+{
+	free_wiped(sa->sa_ni, sa->sa_ni_len);
+	free_wiped(sa->sa_nr, sa->sa_nr_len);
+	free_wiped(sa->sa_cookie, sa->sa_cookie_len);
+	sa->sa_ni = sa->sa_nr = sa->sa_cookie = NULL;
+	sa->sa_ni_len = sa->sa_nr_len = sa->sa_cookie_len = 0;
+	buf_free(&sa->sa_init_i);
+	buf_free(&sa->sa_init_r);
+	dh_free(sa->sa_dh);
+	sa->sa_dh = NULL;
 }
 
 const uint8_t *ike_sa_our_spi(const struct ike_sa *sa)
@@ -141,10 +182,9 @@ static void sa_free(struct ike_sa *sa)
 	timer_del(&sa->sa_rekey_timer);
 	timer_del(&sa->sa_child_rekey_timer);
 	timer_del(&sa->sa_dying_timer);
-	dh_free(sa->sa_dh);
+	ike_sa_init_done(sa);
 	dh_free(sa->sa_rekey_dh);
-	buf_free(&sa->sa_init_i);
-	buf_free(&sa->sa_init_r);
+	free(sa->sa_peer_cert);
 	buf_free(&sa->sa_req);
 	buf_free(&sa->sa_resp);
 	crypto_wipe(sa, sizeof(*sa));
