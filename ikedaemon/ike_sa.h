@@ -62,12 +62,13 @@ struct ike_keys {
 	const struct crypto_prf *prf;
 	uint8_t sk_d[CRYPTO_MAX_PRF_OUT];
 	uint8_t sk_ai[CRYPTO_MAX_KEY], sk_ar[CRYPTO_MAX_KEY];
-	uint8_t sk_ei[CRYPTO_MAX_KEY], sk_er[CRYPTO_MAX_KEY];
+	uint8_t sk_ei[CRYPTO_MAX_ENCR_KEY], sk_er[CRYPTO_MAX_ENCR_KEY];
 	uint8_t sk_pi[CRYPTO_MAX_PRF_OUT], sk_pr[CRYPTO_MAX_PRF_OUT];
 };
 
 struct ike_sa {
 	struct ike_sa *sa_next;
+	struct ike_sa *sa_hnext;	/* ike_sa.c's bucket of our SPI */
 	unsigned int sa_uid;		/* for log lines: name[uid] */
 	uint8_t sa_spi_i[8], sa_spi_r[8];
 	bool sa_initiator;		/* we sent the first IKE_SA_INIT */

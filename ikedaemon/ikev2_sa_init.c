@@ -105,6 +105,8 @@ static int derive_sk(struct ike_keys *k, const uint8_t *skeyseed,
 	size_t elen = k->encr->key_len, off = 0, n = ni_len + nr_len;
 	int ret = -1;
 
+	if (elen > sizeof(k->sk_ei) || alen > sizeof(k->sk_ai))
+		return -1;	/* a transform table entry too long */
 	memcpy(seed, ni, ni_len);
 	memcpy(seed + ni_len, nr, nr_len);
 	memcpy(seed + n, spi_i, 8);
