@@ -40,8 +40,8 @@ WHAT = {
     "udp64-10kpol": "UDP 64 B, N (BENCH_SA) SA+policy pairs installed",
     "handshakes": "IKE_SA_INIT+IKE_AUTH (PSK) as responder to charon",
     "ike_rss": "responder memory per IKE SA (VmRSS delta / N IKE SAs up)",
-    "ike_rss_warm": "the same after the first N/10 IKE SAs (one more SA)",
-    "ike_cpu": "responder CPU time (user+sys) per IKE SA, N IKE SAs",
+    "ike_rss_warm": "VmRSS growth per IKE SA, each third of N after N/10",
+    "ike_cpu": "responder CPU time (user+sys) per IKE SA, each third",
 }
 # Measures where lower is better (so the summary can say "better").
 LOWER = {"rtt", "rtt_added", "sa_slab", "sa_mem", "sa_cache", "pol_slab",
