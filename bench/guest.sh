@@ -25,6 +25,11 @@ SMOKE=${BENCH_SMOKE:-0}
 # ike (parts left out, e.g. for a quick profile with BENCH_PERF=1).
 SYSTEMS=${BENCH_SYSTEMS:-plain ikesec-gcm xfrm-gcm ikesec-chacha xfrm-chacha wireguard}
 SKIP=" ${BENCH_SKIP:-} "
+# BENCH_ONLY=control: only the control plane (handshakes, ike_rss), no
+# tunnel, tcrypt or scale run: one boot in a few minutes.
+if [ "${BENCH_ONLY:-}" = control ]; then
+	SYSTEMS='' SKIP=" tcrypt scale "
+fi
 IKECTL=$top/ikectl/ikectl
 FLOOD=$top/bench/sa_flood
 OMIT=${BENCH_OMIT:-1}	# seconds of slow start left out of each iperf3 run
@@ -406,26 +411,50 @@ handshakes() { # SYS DIR: HS handshakes against the responder running now
 # its allocator keeps the freed memory and later SAs reuse it unseen: charon
 # then showed no growth at all), NIKE IKE SAs (each with its CHILD SA) brought
 # up and kept against the responder whose pid is in PIDFILE; records its
-# VmRSS growth per IKE SA established, then takes them all down. The
-# initiator has reuse_ikesa = no, so every --initiate is a new IKE SA.
+# VmRSS growth per IKE SA established (ike_rss, from the start: includes
+# what the first handshake touches once, libcrypto's code pages above all),
+# then takes them all down. After the first NIKE / 10, the rest come up in
+# three equal steps, each a sample of what one more IKE SA costs: VmRSS
+# growth (ike_rss_warm) and the responder's CPU time (ike_cpu: user +
+# system, all threads; less noisy than handshakes/s, which mostly times
+# the initiator). The initiator has reuse_ikesa = no, so every --initiate
+# is a new IKE SA.
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
 ike_count() {
 	swanctl_ "$CD/b" --list-sas 2>/dev/null | grep -c ESTABLISHED
 }
 ike_rss() {
-	local pid r0 r1 i n
+	local pid r0 r n c i k=0 hz nw=$((NIKE / 10 > 0 ? NIKE / 10 : 1))
+	local -a at rs ns cs
 	pid=$(cat "$2" 2>/dev/null)
 	r0=$(rss_kb "$pid")
 	[ -n "$r0" ] || { note "$1 ike_rss: no process $pid"; return; }
+	# checkpoints: nw, then three steps to NIKE
+	at=("$nw" $((nw + (NIKE - nw) / 3)) $((nw + 2 * (NIKE - nw) / 3)) "$NIKE")
 	for ((i = 0; i < NIKE; i++)); do
 		swanctl_ "$CD/b" --initiate --child net --timeout 20 >/dev/null 2>&1 ||
 			note "$1: IKE SA $i failed"
+		[ $((i + 1)) = "${at[k]:-}" ] || continue
+		sleep 1
+		n=$(ike_count) r=$(rss_kb "$pid") c=$(cpu_ticks "$pid")
+		while [ $((i + 1)) = "${at[k]:-}" ]; do	# small N: repeats
+			ns[k]=$n rs[k]=$r cs[k]=$c
+			k=$((k + 1))
+		done
 	done
-	sleep 1
-	n=$(ike_count) r1=$(rss_kb "$pid")
-	note "$1: $n IKE SAs up, VmRSS $r0 -> $r1 kB"
-	if [ "${n:-0}" -gt 0 ] && [ -n "$r1" ]; then
-		rec "$1" ike_rss $(((r1 - r0) * 1024 / n))
+	n=${ns[3]:-0} r=${rs[3]:-}
+	note "$1: IKE SAs up ${ns[*]}, VmRSS $r0 -> ${rs[*]} kB, CPU ${cs[*]} ticks"
+	if [ "$n" -gt 0 ] && [ -n "$r" ]; then
+		rec "$1" ike_rss $(((r - r0) * 1024 / n))
+		hz=$(getconf CLK_TCK)
+		for k in 1 2 3; do
+			c=$((ns[k] - ns[k - 1]))
+			[ "$c" -gt 0 ] || continue
+			rec "$1" ike_rss_warm $(((rs[k] - rs[k - 1]) * 1024 / c))
+			rec "$1" ike_cpu "$(awk -v t=$((cs[k] - cs[k - 1])) -v hz="$hz" \
+				-v n="$c" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')"
+		done
 	fi
 	for ((i = 0; i < 10 && $(ike_count) > 0; i++)); do
 		swanctl_ "$CD/b" --terminate --ike peer --timeout 30 >/dev/null 2>&1
@@ -453,21 +482,25 @@ control_plane() {
 	IKE_CHARON_CONF="reuse_ikesa = no"
 	if charon_start $R "$CD/b" && charon_load "$CD/b"; then
 		IKE_CHARON_CONF=
-		if ikedaemon_start $L "$CD/a"; then
-			ike_rss ikedaemon "$CD/a/ikedaemon.pid"
-			handshakes ikedaemon
-			kill "$(cat "$CD/a/ikedaemon.pid")" 2>/dev/null
+		# IKE_REPS fresh responders each: ike_rss needs a fresh start.
+		for ((rep = 0; rep < IKE_REPS; rep++)); do
+			if ikedaemon_start $L "$CD/a"; then
+				ike_rss ikedaemon "$CD/a/ikedaemon.pid"
+				[ $rep = 0 ] && handshakes ikedaemon
+				ikedaemon_stop "$CD/a"
+				sleep 1
+			else
+				note "ikedaemon did not start"
+			fi
+			if charon_start $L "$CD/c" && charon_load "$CD/c"; then
+				ike_rss strongswan "$CD/c/charon.pid"
+				[ $rep = 0 ] && handshakes strongswan
+			else
+				note "responder charon did not start"
+			fi
+			charon_stop "$CD/c"
 			sleep 1
-		else
-			note "ikedaemon did not start"
-		fi
-		if charon_start $L "$CD/c" && charon_load "$CD/c"; then
-			ike_rss strongswan "$CD/c/charon.pid"
-			handshakes strongswan
-		else
-			note "responder charon did not start"
-		fi
-		charon_stop "$CD/c"
+		done
 	else
 		note "initiator charon did not start"
 	fi
@@ -479,7 +512,8 @@ control_plane() {
 }
 HS=$((REPS > 5 ? REPS : 5))
 NIKE=${BENCH_IKE_SAS:-200}
-[ "$SMOKE" = 1 ] && HS=1 NIKE=3
+IKE_REPS=${BENCH_IKE_REPS:-1}
+[ "$SMOKE" = 1 ] && HS=1 NIKE=3 IKE_REPS=1
 if [[ $SKIP != *" ike "* ]]; then
 	note "== control plane: $HS handshakes, then $NIKE IKE SAs, per responder"
 	control_plane

@@ -23,7 +23,7 @@ UNIT = {
     "sa_slab": "B/SA", "sa_mem": "B/SA", "sa_cache": "B/SA",
     "pol_add": "policies/s", "pol_slab": "B/policy", "sa_add_full": "SAs/s",
     "tcp1-10kpol": "Mbit/s", "udp64-10kpol": "kpps",
-    "handshakes": "1/s", "ike_rss": "B/IKE SA",
+    "handshakes": "1/s", "ike_rss": "B/IKE SA", "ike_rss_warm": "B/IKE SA", "ike_cpu": "ms/IKE SA",
 }
 WHAT = {
     "tcp1": "iperf3 TCP, 1 stream", "tcp4": "iperf3 TCP, 4 streams",
@@ -40,10 +40,12 @@ WHAT = {
     "udp64-10kpol": "UDP 64 B, N (BENCH_SA) SA+policy pairs installed",
     "handshakes": "IKE_SA_INIT+IKE_AUTH (PSK) as responder to charon",
     "ike_rss": "responder memory per IKE SA (VmRSS delta / N IKE SAs up)",
+    "ike_rss_warm": "VmRSS growth per IKE SA, each third of N after N/10",
+    "ike_cpu": "responder CPU time (user+sys) per IKE SA, each third",
 }
 # Measures where lower is better (so the summary can say "better").
 LOWER = {"rtt", "rtt_added", "sa_slab", "sa_mem", "sa_cache", "pol_slab",
-         "ike_rss"}
+         "ike_rss", "ike_rss_warm", "ike_cpu"}
 
 
 def load(path):
@@ -72,7 +74,8 @@ def expected(samples):
     rows += [(s, m) for s in SCALE for m in ("sa_add", "sa_slab", "sa_mem",
              "pol_add", "pol_slab", "sa_add_full", "tcp1-10kpol",
              "udp64-10kpol")]
-    rows += [(s, m) for m in ("handshakes", "ike_rss")
+    rows += [(s, m) for m in ("handshakes", "ike_rss", "ike_rss_warm",
+                              "ike_cpu")
              for s in ("ikedaemon", "strongswan")]
     # Optional rows: only when they were measured (sa_cache needs a
     # dedicated cache; -100000 rows need BENCH_SCALE=full).
@@ -167,7 +170,8 @@ def main():
                "ChaCha vs XFRM tcp1 %s tcp4 %s udp64 %s; "
                "ChaCha vs WireGuard tcp1 %s udp64 %s; "
                "added latency GCM %s; slab/SA %s; SA add rate %s; "
-               "handshakes/s vs strongSwan %s; memory/IKE SA vs strongSwan %s"
+               "handshakes/s vs strongSwan %s; memory/IKE SA vs strongSwan %s "
+               "(one more SA: %s)"
                % (
                    rs("ikesec-gcm", "tcp1", "xfrm-gcm"),
                    rs("ikesec-gcm", "tcp4", "xfrm-gcm"),
@@ -181,7 +185,8 @@ def main():
                    rs("ikesec-gcm", "sa_slab", "xfrm-gcm"),
                    rs("ikesec-gcm", "sa_add", "xfrm-gcm"),
                    rs("ikedaemon", "handshakes", "strongswan"),
-                   rs("ikedaemon", "ike_rss", "strongswan")))
+                   rs("ikedaemon", "ike_rss", "strongswan"),
+                   rs("ikedaemon", "ike_rss_warm", "strongswan")))
     md += ["", summary, ""]
     if missing:
         md.append("Missing rows: " + ", ".join(missing))

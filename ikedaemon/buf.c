@@ -29,6 +29,26 @@ void buf_reset(struct buf *b)
 	b->err = 0;
 }
 
+void buf_shrink(struct buf *b)
+{
+	uint8_t *p;
+
+	if (b->err || b->len == b->cap)
+		return;
+	if (!b->len) {
+		buf_free(b);
+		return;
+	}
+	p = malloc(b->len);
+	if (!p)
+		return;		/* keeps the larger block */
+	memcpy(p, b->data, b->len);
+	OPENSSL_cleanse(b->data, b->cap);
+	free(b->data);
+	b->data = p;
+	b->cap = b->len;
+}
+
 /* Grow by doubling; the old block is wiped before it is freed. */
 static int grow(struct buf *b, size_t need)
 {

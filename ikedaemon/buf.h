@@ -21,6 +21,10 @@ struct buf {
 void buf_init(struct buf *b);
 void buf_free(struct buf *b);
 void buf_reset(struct buf *b);
+/* Give back the unused capacity (a buffer kept for a long time, such as a
+ * cached message); the contents stay, the old block is wiped.
+ */
+void buf_shrink(struct buf *b);
 /* Room for n more bytes at the end, zeroed; returns its offset or
  * SIZE_MAX on error.
  */

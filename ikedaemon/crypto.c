@@ -17,6 +17,7 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
+/* key_len at most CRYPTO_MAX_ENCR_KEY (the SK_e buffers of an IKE SA) */
 static const struct crypto_encr encr_tab[] = {
 	{ IKEV2_ENCR_AES_GCM_16, 128, "AES-128-GCM", 20, 4, 8, 16, 1, true },
 	{ IKEV2_ENCR_AES_GCM_16, 192, "AES-192-GCM", 28, 4, 8, 16, 1, true },
@@ -166,6 +167,28 @@ int crypto_integ_mac(const struct crypto_integ *integ, const uint8_t *key,
 	return 0;
 }
 
+/*
+ * The EVP_CIPHER of a table entry, fetched once and kept (a fetch is a
+ * lock and a lookup by name in the provider store, per message otherwise);
+ * an entry from elsewhere (a test) is fetched each time and *owned set.
+ */
+static EVP_CIPHER *cipher_get(const struct crypto_encr *e, bool *owned)
+{
+	static EVP_CIPHER *fetched[ARRAY_SIZE(encr_tab)];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(encr_tab); i++) {
+		if (e != &encr_tab[i])
+			continue;
+		if (!fetched[i])
+			fetched[i] = EVP_CIPHER_fetch(NULL, e->cipher, NULL);
+		*owned = false;
+		return fetched[i];
+	}
+	*owned = true;
+	return EVP_CIPHER_fetch(NULL, e->cipher, NULL);
+}
+
 /* One cipher operation; enc = 1 encrypts, 0 decrypts and checks the tag. */
 static int cipher(const struct crypto_encr *e, int enc, const uint8_t *key,
 		  const uint8_t *iv, const uint8_t *aad, size_t aadlen,
@@ -176,10 +199,11 @@ static int cipher(const struct crypto_encr *e, int enc, const uint8_t *key,
 	EVP_CIPHER_CTX *ctx = NULL;
 	size_t klen = e->key_len - e->salt_len;
 	int outl, ret = -1;
+	bool owned;
 
 	if (len > INT32_MAX || aadlen > INT32_MAX)
 		return -1;
-	c = EVP_CIPHER_fetch(NULL, e->cipher, NULL);
+	c = cipher_get(e, &owned);
 	ctx = EVP_CIPHER_CTX_new();
 	if (!c || !ctx)
 		goto out;
@@ -216,7 +240,8 @@ static int cipher(const struct crypto_encr *e, int enc, const uint8_t *key,
 out:
 	OPENSSL_cleanse(nonce, sizeof(nonce));
 	EVP_CIPHER_CTX_free(ctx);
-	EVP_CIPHER_free(c);
+	if (owned)
+		EVP_CIPHER_free(c);
 	return ret;
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define CRYPTO_MAX_KEY		64	/* longest key of any transform */
+#define CRYPTO_MAX_ENCR_KEY	36	/* AES-256-GCM, ChaCha20-Poly1305: key | salt */
 #define CRYPTO_MAX_PRF_OUT	64	/* SHA-512 */
 #define CRYPTO_MAX_IV		16
 #define CRYPTO_MAX_ICV		32

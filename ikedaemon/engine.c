@@ -236,7 +236,7 @@ int engine_status(const char *conn, struct control_reply *r)
 		natt_status(sa, alg, sizeof(alg));	/* NAT-T, if any */
 		if (*alg)
 			control_printf(r, "  %s\n", alg);
-		if (sa->sa_peer_cert[0])
+		if (sa->sa_peer_cert)
 			control_printf(r, "  peer certificate: \"%s\"\n",
 				       sa->sa_peer_cert);
 		if (!cs->cs_installed)

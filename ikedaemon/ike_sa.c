@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The IKE SA table and lifetime. SAs are few (one per peer and
- * connection), so a list; SPIs are random 64-bit values (RFC 7296 2.6).
- * Destruction is deferred to ike_sa_reap() so handlers can keep using sa
- * after deciding it must go.
+ * The IKE SA table and lifetime: a list for walks, and a hash of our SPI
+ * for the lookup every message needs (our SPIs are random 64-bit values,
+ * RFC 7296 2.6, so their low bits index the table). Destruction is
+ * deferred to ike_sa_reap() so handlers can keep using sa after deciding
+ * it must go.
  */
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -24,9 +25,18 @@
 #include "log.h"
 #include "net.h"
 
+#define SPI_BUCKETS	1024	/* a power of two */
+
 static struct ike_sa *sas;
+static struct ike_sa *spi_hash[SPI_BUCKETS];
+static bool dead_pending;	/* some SA waits for ike_sa_reap() */
 static const struct config *ike_cfg;
 static unsigned int next_uid = 1;
+
+static struct ike_sa **bucket(const uint8_t *spi)
+{
+	return &spi_hash[(spi[6] << 8 | spi[7]) & (SPI_BUCKETS - 1)];
+}
 
 void ike_sa_set_config(const struct config *cfg)
 {
@@ -36,6 +46,14 @@ void ike_sa_set_config(const struct config *cfg)
 const struct config *ike_sa_config(void)
 {
 	return ike_cfg;
+}
+
+/* Nonces and COOKIEs are not secret, but wiped like everything else. */
+static void free_wiped(void *p, size_t len)
+{
+	if (p)
+		crypto_wipe(p, len);
+	free(p);
 }
 
 static void half_open_expired(void *arg)
@@ -71,7 +89,42 @@ struct ike_sa *ike_sa_new(bool initiator, const struct cfg_conn *conn)
 	timer_add(&sa->sa_life_timer, IKE_HALF_OPEN_TIMEOUT);
 	sa->sa_next = sas;
 	sas = sa;
+	sa->sa_hnext = *bucket(spi);
+	*bucket(spi) = sa;
 	return sa;
+}
+
+int ike_sa_nonce(uint8_t **n, size_t *nlen, const uint8_t *p, size_t len)
+{
+	uint8_t *m = malloc(len);
+
+	if (!m) {
+		log_warn(LOG_IKE, "%s: nonce of %zu bytes", __func__, len);
+		return -1;
+	}
+	if (p)
+		memcpy(m, p, len);
+	else if (crypto_random(m, len)) {
+		free(m);
+		return -1;
+	}
+	free_wiped(*n, *nlen);
+	*n = m;
+	*nlen = len;
+	return 0;
+}
+
+void ike_sa_init_done(struct ike_sa *sa)
+{
+	free_wiped(sa->sa_ni, sa->sa_ni_len);
+	free_wiped(sa->sa_nr, sa->sa_nr_len);
+	free_wiped(sa->sa_cookie, sa->sa_cookie_len);
+	sa->sa_ni = sa->sa_nr = sa->sa_cookie = NULL;
+	sa->sa_ni_len = sa->sa_nr_len = sa->sa_cookie_len = 0;
+	buf_free(&sa->sa_init_i);
+	buf_free(&sa->sa_init_r);
+	dh_free(sa->sa_dh);
+	sa->sa_dh = NULL;
 }
 
 const uint8_t *ike_sa_our_spi(const struct ike_sa *sa)
@@ -83,7 +136,7 @@ struct ike_sa *ike_sa_find(const uint8_t *our_spi)
 {
 	struct ike_sa *sa;
 
-	for (sa = sas; sa; sa = sa->sa_next)
+	for (sa = *bucket(our_spi); sa; sa = sa->sa_hnext)
 		if (!memcmp(ike_sa_our_spi(sa), our_spi, 8))
 			return sa;
 	return NULL;
@@ -131,20 +184,25 @@ void ike_sa_destroy(struct ike_sa *sa, const char *why)
 	timer_del(&sa->sa_dpd_timer);
 	timer_del(&sa->sa_rekey_timer);
 	sa->sa_state = IKE_S_DEAD;
+	dead_pending = true;
 }
 
 static void sa_free(struct ike_sa *sa)
 {
+	struct ike_sa **pp = bucket(ike_sa_our_spi(sa));
+
+	while (*pp != sa)
+		pp = &(*pp)->sa_hnext;
+	*pp = sa->sa_hnext;
 	timer_del(&sa->sa_req_timer);
 	timer_del(&sa->sa_life_timer);
 	timer_del(&sa->sa_dpd_timer);
 	timer_del(&sa->sa_rekey_timer);
 	timer_del(&sa->sa_child_rekey_timer);
 	timer_del(&sa->sa_dying_timer);
-	dh_free(sa->sa_dh);
+	ike_sa_init_done(sa);
 	dh_free(sa->sa_rekey_dh);
-	buf_free(&sa->sa_init_i);
-	buf_free(&sa->sa_init_r);
+	free(sa->sa_peer_cert);
 	buf_free(&sa->sa_req);
 	buf_free(&sa->sa_resp);
 	crypto_wipe(sa, sizeof(*sa));
@@ -155,6 +213,9 @@ void ike_sa_reap(void)
 {
 	struct ike_sa **pp = &sas, *sa;
 
+	if (!dead_pending)
+		return;
+	dead_pending = false;
 	while ((sa = *pp)) {
 		if (sa->sa_state == IKE_S_DEAD) {
 			*pp = sa->sa_next;

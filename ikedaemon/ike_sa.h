@@ -30,6 +30,8 @@ enum ike_state {
 	IKE_S_DEAD,		/* to be freed at the end of this event */
 };
 
+#define IKE_COOKIE_MAX		256	/* longest COOKIE we echo */
+
 /* Timeouts and retransmission (RFC 7296 2.1, 2.4). */
 #define IKE_RETRANS_BASE	500	/* ms before the first retransmit */
 #define IKE_RETRANS_TRIES	4	/* retransmits before giving up */
@@ -60,12 +62,13 @@ struct ike_keys {
 	const struct crypto_prf *prf;
 	uint8_t sk_d[CRYPTO_MAX_PRF_OUT];
 	uint8_t sk_ai[CRYPTO_MAX_KEY], sk_ar[CRYPTO_MAX_KEY];
-	uint8_t sk_ei[CRYPTO_MAX_KEY], sk_er[CRYPTO_MAX_KEY];
+	uint8_t sk_ei[CRYPTO_MAX_ENCR_KEY], sk_er[CRYPTO_MAX_ENCR_KEY];
 	uint8_t sk_pi[CRYPTO_MAX_PRF_OUT], sk_pr[CRYPTO_MAX_PRF_OUT];
 };
 
 struct ike_sa {
 	struct ike_sa *sa_next;
+	struct ike_sa *sa_hnext;	/* ike_sa.c's bucket of our SPI */
 	unsigned int sa_uid;		/* for log lines: name[uid] */
 	uint8_t sa_spi_i[8], sa_spi_r[8];
 	bool sa_initiator;		/* we sent the first IKE_SA_INIT */
@@ -83,10 +86,15 @@ struct ike_sa {
 	struct dh *sa_dh;
 	uint16_t sa_dh_group;
 	int sa_invalid_ke;		/* INVALID_KE_PAYLOAD retries so far */
-	uint8_t sa_ni[256], sa_nr[256];
+	/* IKE_SA_INIT material, allocated to fit and freed by
+	 * ike_sa_init_done() once both AUTH payloads are done (or the keys
+	 * of a rekeyed IKE SA are derived): nonces (3.9), RealMessage1/2
+	 * (2.15), the responder's COOKIE (2.6).
+	 */
+	uint8_t *sa_ni, *sa_nr;
 	size_t sa_ni_len, sa_nr_len;
-	struct buf sa_init_i, sa_init_r;	/* RealMessage1/2 (2.15) */
-	uint8_t sa_cookie[256];
+	struct buf sa_init_i, sa_init_r;
+	uint8_t *sa_cookie;
 	size_t sa_cookie_len;
 	struct prop_sel sa_sel;
 	struct ike_keys sa_k;
@@ -100,7 +108,7 @@ struct ike_sa {
 	struct cfg_id sa_id_l, sa_id_r;	/* ours; the peer's as received */
 	unsigned int sa_peer_hashes;	/* SIGNATURE_HASH_ALGORITHMS (RFC
 					 * 7427 4), mask of 1 << id */
-	char sa_peer_cert[256];		/* subject of the peer's cert */
+	char *sa_peer_cert;		/* subject of the peer's cert, or NULL */
 
 	/* Message IDs, window size 1 (2.3). */
 	uint32_t sa_tx_msgid;		/* next request we send */
@@ -142,6 +150,15 @@ const struct config *ike_sa_config(void);
 
 /* Wire-order SPIs. */
 struct ike_sa *ike_sa_new(bool initiator, const struct cfg_conn *conn);
+/* A nonce of len bytes into *n (freed first): a copy of p, or random
+ * when p is NULL. 0, or -1 without memory.
+ */
+int ike_sa_nonce(uint8_t **n, size_t *nlen, const uint8_t *p, size_t len);
+/* Drop what only IKE_SA_INIT and IKE_AUTH need (nonces, both messages,
+ * the COOKIE, the DH key): after the last AUTH payload is computed and
+ * checked, or once a rekeyed IKE SA has its keys.
+ */
+void ike_sa_init_done(struct ike_sa *sa);
 /* Look up by our SPI. */
 struct ike_sa *ike_sa_find(const uint8_t *our_spi);
 /* A responder's half-open SA for this initiator SPI and peer. */

@@ -8,6 +8,7 @@
  * identity, or its key does not verify the signature).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "auth_cert.h"
@@ -418,7 +419,8 @@ static int verify_cert_auth(struct ike_sa *sa, const struct ikev2_msg *msg,
 			 key, scheme, err);
 		goto out;
 	}
-	snprintf(sa->sa_peer_cert, sizeof(sa->sa_peer_cert), "%s", subj);
+	free(sa->sa_peer_cert);
+	sa->sa_peer_cert = strdup(subj);	/* NULL: not shown, no harm */
 	log_info(LOG_IKE, "%s: authentication of %s with certificate \"%s\" "
 		 "(%s) successful", ike_sa_name(sa), id, subj, scheme);
 	ret = 0;
@@ -567,6 +569,8 @@ void ikev2_auth_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	ikev2_child_respond(sa, msg, &pb);
 	if (plds.err || ikev2_msg_respond(sa, msg, &plds, pb.first))
 		ike_sa_destroy(sa, "cannot send IKE_AUTH response");
+	else
+		ike_sa_init_done(sa);	/* a retransmit gets sa_resp */
 	buf_free(&plds);
 	return;
 fail:
@@ -624,4 +628,5 @@ void ikev2_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	}
 	established(sa);
 	ikev2_child_recv_auth(sa, msg);
+	ike_sa_init_done(sa);
 }

@@ -311,6 +311,7 @@ void ikev2_msg_request_done(struct ike_sa *sa)
 {
 	sa->sa_req_pending = false;
 	timer_del(&sa->sa_req_timer);
+	buf_free(&sa->sa_req);	/* answered: nothing to retransmit */
 }
 
 int ikev2_msg_respond(struct ike_sa *sa, const struct ikev2_msg *req,
@@ -329,6 +330,7 @@ int ikev2_msg_respond(struct ike_sa *sa, const struct ikev2_msg *req,
 			     &sa->sa_k, sa->sa_initiator, plds, first,
 			     &sa->sa_resp))
 		return -1;
+	buf_shrink(&sa->sa_resp);	/* kept until the next request */
 	sa->sa_resp_valid = true;
 	sa->sa_resp_msgid = h.msgid;
 	sa->sa_rx_msgid = h.msgid + 1;

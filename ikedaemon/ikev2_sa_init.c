@@ -105,6 +105,8 @@ static int derive_sk(struct ike_keys *k, const uint8_t *skeyseed,
 	size_t elen = k->encr->key_len, off = 0, n = ni_len + nr_len;
 	int ret = -1;
 
+	if (elen > sizeof(k->sk_ei) || alen > sizeof(k->sk_ai))
+		return -1;	/* a transform table entry too long */
 	memcpy(seed, ni, ni_len);
 	memcpy(seed + ni_len, nr, nr_len);
 	memcpy(seed + n, spi_i, 8);
@@ -215,10 +217,9 @@ int ikev2_sa_init_start(struct ike_sa *sa)
 			return -1;
 		}
 	}
-	if (!sa->sa_ni_len) {
-		sa->sa_ni_len = IKEV2_NONCE_LEN;
-		crypto_random(sa->sa_ni, sa->sa_ni_len);
-	}
+	if (!sa->sa_ni_len &&
+	    ike_sa_nonce(&sa->sa_ni, &sa->sa_ni_len, NULL, IKEV2_NONCE_LEN))
+		return -1;
 	for (i = 0; i < c->n_proposals; i++)
 		proposal_from_cfg(&c->proposals[i], IKEV2_PROTO_IKE,
 				  (uint8_t)(i + 1), NULL, 0, &props[i]);
@@ -338,10 +339,12 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 	sa->sa_sel = sel;
 	sa->sa_dh_group = sel.dh;
 	sa->sa_rx_msgid = 0;
-	sa->sa_ni_len = msg->pl.nonce.len;
-	memcpy(sa->sa_ni, msg->pl.nonce.p, sa->sa_ni_len);
-	sa->sa_nr_len = IKEV2_NONCE_LEN;
-	crypto_random(sa->sa_nr, sa->sa_nr_len);
+	if (ike_sa_nonce(&sa->sa_ni, &sa->sa_ni_len, msg->pl.nonce.p,
+			 msg->pl.nonce.len) ||
+	    ike_sa_nonce(&sa->sa_nr, &sa->sa_nr_len, NULL, IKEV2_NONCE_LEN)) {
+		ike_sa_destroy(sa, "out of memory");
+		return;
+	}
 	proposal_format_sel(&sel, name, sizeof(name));
 	log_info(LOG_IKE, "%s: IKE_SA_INIT from %s, selected %s",
 		 ike_sa_name(sa), from, name);
@@ -364,6 +367,8 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 	proposal_from_sel(&sel, &resp);
 	pld_add_sa(&pb, &resp, 1);
 	dh_public(sa->sa_dh, pub, dh_pub_len(sel.dh));
+	dh_free(sa->sa_dh);	/* g^ir is derived, our public value sent */
+	sa->sa_dh = NULL;
 	pld_add_ke(&pb, sel.dh, pub, dh_pub_len(sel.dh));
 	pld_add_nonce(&pb, sa->sa_nr, sa->sa_nr_len);
 	add_natd(sa, &pb);
@@ -404,13 +409,16 @@ static void init_error(struct ike_sa *sa, const struct notify *n)
 		sa->sa_dh_group = group;
 		break;
 	case IKEV2_N_COOKIE:
-		if (n->len < 1 || n->len > sizeof(sa->sa_cookie) ||
+		if (n->len < 1 || n->len > IKE_COOKIE_MAX ||
 		    sa->sa_cookie_len) {
 			ike_sa_destroy(sa, "bad COOKIE");
 			return;
 		}
-		memcpy(sa->sa_cookie, n->data, n->len);
-		sa->sa_cookie_len = n->len;
+		if (ike_sa_nonce(&sa->sa_cookie, &sa->sa_cookie_len, n->data,
+				 n->len)) {
+			ike_sa_destroy(sa, "out of memory");
+			return;
+		}
 		break;
 	case IKEV2_N_NO_PROPOSAL_CHOSEN:
 		for (i = 0; i < c->n_proposals && off < sizeof(ours); i++) {
@@ -477,12 +485,14 @@ void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 		return;
 	}
 	memcpy(sa->sa_spi_r, &msg->hdr.spi_r, 8);
-	sa->sa_nr_len = msg->pl.nonce.len;
-	memcpy(sa->sa_nr, msg->pl.nonce.p, sa->sa_nr_len);
-	if (set_algs(sa) || derive(sa, ke, ke_len)) {
+	if (ike_sa_nonce(&sa->sa_nr, &sa->sa_nr_len, msg->pl.nonce.p,
+			 msg->pl.nonce.len) ||
+	    set_algs(sa) || derive(sa, ke, ke_len)) {
 		ike_sa_destroy(sa, "key derivation failed");
 		return;
 	}
+	dh_free(sa->sa_dh);	/* g^ir is derived */
+	sa->sa_dh = NULL;
 	check_natd(sa, msg);
 	ikev2_auth_sa_init(sa, msg, NULL);
 	buf_reset(&sa->sa_init_r);
@@ -556,12 +566,12 @@ void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
 	nsa->sa_id_r = sa->sa_id_r;
 	nsa->sa_sel = sel;
 	nsa->sa_dh_group = sel.dh;
-	nsa->sa_ni_len = msg->pl.nonce.len;
-	memcpy(nsa->sa_ni, msg->pl.nonce.p, nsa->sa_ni_len);
-	nsa->sa_nr_len = IKEV2_NONCE_LEN;
-	crypto_random(nsa->sa_nr, nsa->sa_nr_len);
 	nsa->sa_dh = dh_new(sel.dh);
-	if (!nsa->sa_dh || set_algs(nsa) ||
+	if (ike_sa_nonce(&nsa->sa_ni, &nsa->sa_ni_len, msg->pl.nonce.p,
+			 msg->pl.nonce.len) ||
+	    ike_sa_nonce(&nsa->sa_nr, &nsa->sa_nr_len, NULL,
+			 IKEV2_NONCE_LEN) ||
+	    !nsa->sa_dh || set_algs(nsa) ||
 	    dh_derive(nsa->sa_dh, ke, ke_len, shared, &slen, &err)) {
 		ike_sa_destroy(nsa, "IKE SA rekey failed");
 		fail = IKEV2_N_NO_PROPOSAL_CHOSEN;
@@ -594,6 +604,7 @@ void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
 	pld_add_nonce(&pb, nsa->sa_nr, nsa->sa_nr_len);
 	dh_public(nsa->sa_dh, pub, dh_pub_len(sel.dh));
 	pld_add_ke(&pb, sel.dh, pub, dh_pub_len(sel.dh));
+	ike_sa_init_done(nsa);	/* keyed: nonces and DH are spent */
 	nsa->sa_state = IKE_S_ESTABLISHED;
 	timer_del(&nsa->sa_life_timer);
 	ikev2_info_dpd_start(nsa);
@@ -686,9 +697,8 @@ int ikev2_sa_init_rekey_start(struct ike_sa *sa)
 	nsa->sa_child_cfg = sa->sa_child_cfg;
 	nsa->sa_dh_group = sa->sa_sel.dh;
 	nsa->sa_dh = dh_new(nsa->sa_dh_group);
-	nsa->sa_ni_len = IKEV2_NONCE_LEN;
-	crypto_random(nsa->sa_ni, nsa->sa_ni_len);
-	if (!nsa->sa_dh) {
+	if (!nsa->sa_dh || ike_sa_nonce(&nsa->sa_ni, &nsa->sa_ni_len, NULL,
+					IKEV2_NONCE_LEN)) {
 		ike_sa_destroy(nsa, "IKE SA rekey failed");
 		return -1;
 	}
@@ -750,9 +760,9 @@ void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg)
 	if (group != nsa->sa_dh_group || nsa->sa_sel.dh != group)
 		goto bad;
 	memcpy(nsa->sa_spi_r, nsa->sa_sel.spi, 8);
-	nsa->sa_nr_len = msg->pl.nonce.len;
-	memcpy(nsa->sa_nr, msg->pl.nonce.p, nsa->sa_nr_len);
-	if (set_algs(nsa) ||
+	if (ike_sa_nonce(&nsa->sa_nr, &nsa->sa_nr_len, msg->pl.nonce.p,
+			 msg->pl.nonce.len) ||
+	    set_algs(nsa) ||
 	    dh_derive(nsa->sa_dh, ke, ke_len, shared, &slen, &err) ||
 	    rekey_keys(sa, nsa, shared, slen)) {
 		crypto_wipe(shared, sizeof(shared));
@@ -774,6 +784,7 @@ void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg)
 		 "%016llx_r, %s", ike_sa_name(sa), nname,
 		 (unsigned long long)get64(nsa->sa_spi_i),
 		 (unsigned long long)get64(nsa->sa_spi_r), name);
+	ike_sa_init_done(nsa);	/* keyed: nonces and DH are spent */
 	ikev2_info_delete(sa);
 	return;
 bad:
