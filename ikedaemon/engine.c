@@ -309,10 +309,91 @@ static const char *state_name(enum ike_state s)
 	return names[s];
 }
 
+/* "key":"value" (JSON-quoted), with a leading comma unless first. */
+static void json_kv(struct control_reply *r, const char *key, const char *v,
+		    bool first)
+{
+	control_printf(r, "%s\"%s\":", first ? "" : ",", key);
+	control_json_str(r, v);
+}
+
+/* One CHILD SA of `ikectl -j status'. */
+static void status_child_json(struct control_reply *r,
+			      const struct child_sa *cs, bool first)
+{
+	char buf[640];
+
+	control_printf(r, "%s{", first ? "" : ",");
+	json_kv(r, "name", cs->cs_cfg ? cs->cs_cfg->name : "?", true);
+	control_printf(r, ",\"state\":\"INSTALLED\",\"mode\":\"%s\","
+		       "\"reqid\":%u,\"spi_in\":\"%08x\",\"spi_out\":"
+		       "\"%08x\"", cs->cs_transport ? "TRANSPORT" : "TUNNEL",
+		       cs->cs_reqid, cs->cs_spi_in, cs->cs_spi_out);
+	proposal_format_sel(&cs->cs_sel, buf, sizeof(buf));
+	json_kv(r, "proposal", buf, false);
+	ts_format_list(cs->cs_ts_l, cs->cs_n_ts_l, buf, sizeof(buf));
+	json_kv(r, "local_ts", buf, false);
+	ts_format_list(cs->cs_ts_r, cs->cs_n_ts_r, buf, sizeof(buf));
+	json_kv(r, "remote_ts", buf, false);
+	control_printf(r, "}");
+}
+
+/* `ikectl -j status': {"ike_sas":[{..., "children":[...]}]} */
+static void status_json(const char *conn, struct control_reply *r)
+{
+	char buf[300];
+	const struct child_slot *sl;
+	struct ike_sa *sa;
+	bool first = true, cfirst;
+
+	control_printf(r, "{\"ike_sas\":[");
+	for (sa = ike_sa_first(); sa; sa = sa->sa_next) {
+		if (sa->sa_state == IKE_S_DEAD ||
+		    (conn && sa->sa_conn && strcmp(sa->sa_conn->name, conn)))
+			continue;
+		control_printf(r, "%s{", first ? "" : ",");
+		first = false;
+		json_kv(r, "name", ike_sa_name(sa), true);
+		json_kv(r, "state", state_name(sa->sa_state), false);
+		net_addr_str(&sa->sa_local, buf, sizeof(buf));
+		json_kv(r, "local", buf, false);
+		net_addr_str(&sa->sa_peer, buf, sizeof(buf));
+		json_kv(r, "remote", buf, false);
+		ike_id_str(&sa->sa_id_l, buf, sizeof(buf));
+		json_kv(r, "local_id", buf, false);
+		ike_id_str(&sa->sa_id_r, buf, sizeof(buf));
+		json_kv(r, "remote_id", buf, false);
+		control_printf(r, ",\"initiator\":%s,\"spi_i\":\"%016llx\","
+			       "\"spi_r\":\"%016llx\"",
+			       sa->sa_initiator ? "true" : "false",
+			       (unsigned long long)get64(sa->sa_spi_i),
+			       (unsigned long long)get64(sa->sa_spi_r));
+		if (sa->sa_keyed) {
+			proposal_format_sel(&sa->sa_sel, buf, sizeof(buf));
+			json_kv(r, "proposal", buf, false);
+		}
+		control_printf(r, ",\"children\":[");
+		cfirst = true;
+		child_slot_for_each(sl, sa) {
+			if (!sl->cl_cur.cs_installed)
+				continue;
+			status_child_json(r, &sl->cl_cur, cfirst);
+			cfirst = false;
+		}
+		control_printf(r, "]}");
+	}
+	control_printf(r, "]}\n");
+}
+
 int engine_status(const char *conn, struct control_reply *r)
 {
 	char a[64], b[64], l[300], p[300], ts[640], alg[256];
 	struct ike_sa *sa;
+
+	if (r->json) {
+		status_json(conn, r);
+		return 0;
+	}
 
 	for (sa = ike_sa_first(); sa; sa = sa->sa_next) {
 		const struct child_slot *sl;

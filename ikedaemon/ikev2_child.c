@@ -105,7 +105,8 @@ const struct cfg_child *ikev2_child_pick(struct ike_sa *sa,
 {
 	const struct cfg_conn *c = sa->sa_conn;
 	struct ts cl[TS_MAX], cr[TS_MAX];
-	char pi[256], pr[256], l[256], r[256];
+	char pi[256], pr[256], l[256], r[256], all[768];
+	size_t off;
 	int i, nl, nr;
 
 	for (i = 0; i < c->n_children; i++) {
@@ -124,7 +125,7 @@ const struct cfg_child *ikev2_child_pick(struct ike_sa *sa,
 	}
 	ts_format_list(tsi, n_tsi, pi, sizeof(pi));
 	ts_format_list(tsr, n_tsr, pr, sizeof(pr));
-	for (i = 0; i < c->n_children && (more || i < 1); i++) {
+	for (i = off = 0; i < c->n_children && (more || i < 1); i++) {
 		const struct cfg_child *cc = &c->children[i];
 
 		nl = ts_from_cfg(cc->local_ts, cc->n_local_ts, &sa->sa_local,
@@ -133,11 +134,15 @@ const struct cfg_child *ikev2_child_pick(struct ike_sa *sa,
 				 cr, TS_MAX);
 		ts_format_list(cl, nl, l, sizeof(l));
 		ts_format_list(cr, nr, r, sizeof(r));
-		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE%s: peer "
-			 "proposed TSi %s TSr %s; child %s allows remote %s "
-			 "local %s", ike_sa_name(sa), more ?
-			 " for a new CHILD SA" : "", pi, pr, cc->name, r, l);
+		if (off < sizeof(all))
+			off += snprintf(all + off, sizeof(all) - off,
+					"%schild %s allows remote %s local %s",
+					i ? "; " : "", cc->name, r, l);
 	}
+	if (c->n_children)
+		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE%s: peer "
+			 "proposed TSi %s TSr %s; %s", ike_sa_name(sa), more ?
+			 " for a new CHILD SA" : "", pi, pr, all);
 	if (!c->n_children)
 		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE: peer proposed TSi %s "
 			  "TSr %s; connection %s has no children",
@@ -594,6 +599,8 @@ static void rekey_retry(void *arg)
 static void arm_retry(struct child_slot *sl, uint32_t ms)
 {
 	sl->cl_retry_spi = sl->cl_cur.cs_spi_in;
+	timer_del(&sl->cl_retry_timer);	/* timer_set() on an armed one
+					 * would corrupt the timer list */
 	timer_set(&sl->cl_retry_timer, rekey_retry, sl);
 	timer_add(&sl->cl_retry_timer, ms);
 }

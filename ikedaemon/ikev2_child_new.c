@@ -165,6 +165,7 @@ void ikev2_child_kick(struct ike_sa *sa)
 {
 	if (!child_slot_find_state(sa, CHILD_QUEUED))
 		return;
+	timer_del(&sa->sa_child_timer);	/* may be armed (busy retry) */
 	timer_set(&sa->sa_child_timer, create_next, sa);
 	timer_add(&sa->sa_child_timer, 0);
 }
