@@ -11,9 +11,11 @@
 #include <linux/ikesec.h>
 
 #include "child_sa.h"
+#include "child_slot.h"
 #include "crypto.h"
 #include "ike_sa.h"
 #include "ikev2.h"
+#include "ikev2_child.h"
 #include "ikev2_exch.h"
 #include "kernel.h"
 #include "log.h"
@@ -285,8 +287,28 @@ static void move(struct ike_sa *sa, struct child_sa *cs,
 
 void child_sa_move_all(struct ike_sa *sa, const struct sockaddr_storage *old)
 {
-	move(sa, &sa->sa_child_old, old);
-	move(sa, &sa->sa_child, old);
+	struct child_slot *sl;
+
+	child_slot_for_each(sl, sa) {
+		if (sl->cl_rk)
+			move(sa, &sl->cl_rk->rk_old, old);
+		move(sa, &sl->cl_cur, old);
+	}
+}
+
+/* The slot of sa with the SA pair whose inbound SPI is spi (current or
+ * rekeyed), or NULL.
+ */
+static struct child_slot *slot_by_spi_in(struct ike_sa *sa, uint32_t spi)
+{
+	struct child_slot *sl;
+
+	child_slot_for_each(sl, sa)
+		if ((sl->cl_cur.cs_installed && sl->cl_cur.cs_spi_in == spi) ||
+		    (sl->cl_rk && sl->cl_rk->rk_old.cs_installed &&
+		     sl->cl_rk->rk_old.cs_spi_in == spi))
+			return sl;
+	return NULL;
 }
 
 void child_sa_mapping(uint8_t dir, uint32_t spi,
@@ -299,10 +321,7 @@ void child_sa_mapping(uint8_t dir, uint32_t spi,
 	for (sa = ike_sa_first(); sa; sa = sa->sa_next) {
 		if (sa->sa_state == IKE_S_DEAD || sa->sa_rekeyed)
 			continue;
-		if ((sa->sa_child.cs_installed &&
-		     sa->sa_child.cs_spi_in == spi) ||
-		    (sa->sa_child_old.cs_installed &&
-		     sa->sa_child_old.cs_spi_in == spi)) {
+		if (slot_by_spi_in(sa, spi)) {
 			natt_peer_moved(sa, peer, "ESP in UDP");
 			return;
 		}
@@ -311,23 +330,38 @@ void child_sa_mapping(uint8_t dir, uint32_t spi,
 		  spi);
 }
 
+/* sl's current and rekeyed SA pairs. */
+static void uninstall_slot(struct ike_sa *sa, struct child_slot *sl)
+{
+	if (sl->cl_rk)
+		child_sa_uninstall(sa, &sl->cl_rk->rk_old);
+	child_sa_uninstall(sa, &sl->cl_cur);
+}
+
 void child_sa_uninstall_all(struct ike_sa *sa)
 {
-	child_sa_uninstall(sa, &sa->sa_child_old);
-	child_sa_uninstall(sa, &sa->sa_child);
+	struct child_slot *sl;
+
+	child_slot_for_each(sl, sa)
+		uninstall_slot(sa, sl);
 }
 
 int child_sa_delete(struct ike_sa *sa, uint32_t spi_out, uint32_t *spi_in)
 {
-	struct child_sa *cs;
+	struct child_slot *sl;
+	struct child_sa *cs = NULL;
 
-	if (sa->sa_child_old.cs_installed &&
-	    sa->sa_child_old.cs_spi_out == spi_out)
-		cs = &sa->sa_child_old;
-	else if (sa->sa_child.cs_installed &&
-		 sa->sa_child.cs_spi_out == spi_out)
-		cs = &sa->sa_child;
-	else
+	child_slot_for_each(sl, sa) {
+		if (sl->cl_rk && sl->cl_rk->rk_old.cs_installed &&
+		    sl->cl_rk->rk_old.cs_spi_out == spi_out)
+			cs = &sl->cl_rk->rk_old;
+		else if (sl->cl_cur.cs_installed &&
+			 sl->cl_cur.cs_spi_out == spi_out)
+			cs = &sl->cl_cur;
+		if (cs)
+			break;
+	}
+	if (!cs)
 		return -1;
 	*spi_in = cs->cs_spi_in;
 	log_info(LOG_CHD, "%s: peer deleted CHILD SA %08x_o",
@@ -338,23 +372,29 @@ int child_sa_delete(struct ike_sa *sa, uint32_t spi_out, uint32_t *spi_in)
 
 void child_sa_expired(uint8_t dir, uint32_t spi, bool hard)
 {
+	struct child_slot *sl;
 	struct ike_sa *sa;
 
 	for (sa = ike_sa_first(); sa; sa = sa->sa_next) {
-		struct child_sa *cs = &sa->sa_child;
+		child_slot_for_each(sl, sa) {
+			struct child_sa *cs = &sl->cl_cur;
 
-		if (!cs->cs_installed ||
-		    spi != (dir == IKESEC_DIR_IN ? cs->cs_spi_in :
-						   cs->cs_spi_out))
-			continue;
-		log_info(LOG_KNL, "%s: %s expiry of CHILD SA %08x (%s)",
-			 ike_sa_name(sa), hard ? "hard" : "soft", spi,
-			 dir == IKESEC_DIR_IN ? "in" : "out");
-		if (hard)
-			child_sa_uninstall_all(sa);
-		else
-			ikev2_child_rekey_start(sa);
-		return;
+			if (!cs->cs_installed ||
+			    spi != (dir == IKESEC_DIR_IN ? cs->cs_spi_in :
+							   cs->cs_spi_out))
+				continue;
+			log_info(LOG_KNL, "%s: %s expiry of CHILD SA %s %08x "
+				 "(%s)", ike_sa_name(sa), hard ? "hard" :
+				 "soft", cs->cs_cfg ? cs->cs_cfg->name : "?",
+				 spi, dir == IKESEC_DIR_IN ? "in" : "out");
+			if (hard) {
+				uninstall_slot(sa, sl);
+				child_slot_gc(sa);
+			} else {
+				ikev2_child_rekey_slot(sa, sl);
+			}
+			return;
+		}
 	}
 }
 

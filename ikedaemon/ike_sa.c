@@ -82,6 +82,7 @@ struct ike_sa *ike_sa_new(bool initiator, const struct cfg_conn *conn)
 	timer_set(&sa->sa_life_timer, half_open_expired, sa);
 	timer_set(&sa->sa_dpd_timer, NULL, sa);
 	timer_set(&sa->sa_rekey_timer, NULL, sa);
+	timer_set(&sa->sa_child_timer, NULL, sa);
 	spi = initiator ? sa->sa_spi_i : sa->sa_spi_r;
 	do {
 		crypto_random(spi, 8);
@@ -198,10 +199,9 @@ static void sa_free(struct ike_sa *sa)
 	timer_del(&sa->sa_life_timer);
 	timer_del(&sa->sa_dpd_timer);
 	timer_del(&sa->sa_rekey_timer);
-	timer_del(&sa->sa_child_rekey_timer);
-	timer_del(&sa->sa_dying_timer);
+	timer_del(&sa->sa_child_timer);
+	child_slot_free_all(sa);
 	ike_sa_init_done(sa);
-	dh_free(sa->sa_rekey_dh);
 	free(sa->sa_peer_cert);
 	buf_free(&sa->sa_req);
 	buf_free(&sa->sa_resp);
@@ -238,17 +238,23 @@ void ike_sa_destroy_all(void)
 int ike_sa_initiate(const struct cfg_conn *conn,
 		    const struct cfg_child *child)
 {
+	return ike_sa_start(conn, child) ? 0 : -1;
+}
+
+struct ike_sa *ike_sa_start(const struct cfg_conn *conn,
+			    const struct cfg_child *child)
+{
 	struct ike_sa *sa;
 	char a[64];
 
 	if (!conn->n_remote_addrs) {
 		log_warnx(LOG_CFG, "%s: cannot initiate: remote_addrs is %%any",
 			  conn->name);
-		return -1;
+		return NULL;
 	}
 	sa = ike_sa_new(true, conn);
 	if (!sa)
-		return -1;
+		return NULL;
 	sa->sa_child_cfg = child ? child :
 			   conn->n_children ? &conn->children[0] : NULL;
 	sa->sa_peer = conn->remote_addrs[0];
@@ -260,7 +266,7 @@ int ike_sa_initiate(const struct cfg_conn *conn,
 		net_addr_str(&sa->sa_peer, a, sizeof(a));
 		log_warnx(LOG_NET, "%s: no route to %s", conn->name, a);
 		ike_sa_destroy(sa, "no route");
-		return -1;
+		return NULL;
 	}
 	net_set_port(&sa->sa_local, conn->local_port ? conn->local_port :
 				    IKEV2_PORT);
@@ -268,9 +274,9 @@ int ike_sa_initiate(const struct cfg_conn *conn,
 	log_info(LOG_IKE, "%s: initiating IKE SA with %s", ike_sa_name(sa), a);
 	if (ikev2_sa_init_start(sa)) {
 		ike_sa_destroy(sa, "IKE_SA_INIT could not be sent");
-		return -1;
+		return NULL;
 	}
-	return 0;
+	return sa;
 }
 
 void ike_diag(struct ike_sa *sa, const struct cfg_conn *conn,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The IKE SA: table, state, keys, message IDs, and its CHILD SA. One
+ * The IKE SA: table, state, keys, message IDs, and its CHILD SAs. One
  * exchange file per state transition drives it (ikev2_sa_init.c,
  * ikev2_auth.c, ikev2_child.c, ikev2_info.c); ike_sa.c owns lifetime.
  */
@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include "buf.h"
+#include "child_slot.h"
 #include "log.h"
 #include "config.h"
 #include "crypto.h"
@@ -37,24 +38,6 @@ enum ike_state {
 #define IKE_RETRANS_TRIES	4	/* retransmits before giving up */
 #define IKE_HALF_OPEN_TIMEOUT	30000	/* ms for a responder's IKE_AUTH */
 #define IKE_MAX_INVALID_KE	2	/* INVALID_KE_PAYLOAD retries */
-
-struct child_sa {
-	bool cs_installed;
-	const struct cfg_child *cs_cfg;
-	uint32_t cs_spi_in, cs_spi_out;		/* host order */
-	struct prop_sel cs_sel;
-	struct ts cs_ts_l[TS_MAX], cs_ts_r[TS_MAX];
-	int cs_n_ts_l, cs_n_ts_r;
-	uint32_t cs_reqid;
-	uint32_t cs_pol[2 * TS_MAX];
-	int cs_n_pol;
-	bool cs_transport;
-	/* responder of a rekey: add the outbound SA only when the old one
-	 * is deleted (make before break); child_sa_install() keeps it here
-	 */
-	bool cs_out_deferred;
-	void *cs_out_pending;
-};
 
 struct ike_keys {
 	const struct crypto_encr *encr;
@@ -122,24 +105,9 @@ struct ike_sa {
 	bool sa_resp_valid;
 	uint32_t sa_resp_msgid;
 
-	struct child_sa sa_child;
-	struct child_sa sa_child_old;	/* rekeyed, until deleted */
-	struct child_sa sa_child_new;	/* our CHILD rekey in flight */
-	bool sa_rekeying;		/* sa_child_new is pending */
-	bool sa_deleting_old;		/* our delete of sa_child_old is out */
-	uint8_t sa_rekey_ni[32];
-	struct dh *sa_rekey_dh;		/* PFS of our rekey */
-	/* rekey collisions (2.8.1): the peer's new SA pair while our
-	 * rekey of the same CHILD SA is in flight, and the lowest nonce of
-	 * the peer's exchange
-	 */
-	struct child_sa sa_child_peer;
-	uint8_t sa_peer_nmin[256];
-	size_t sa_peer_nmin_len;
-	struct child_sa sa_child_dying;	/* deleted, inbound kept a while */
-	struct timer sa_dying_timer;
-	struct timer sa_child_rekey_timer;	/* retry of our CHILD rekey */
-	uint32_t sa_child_rekey_spi;	/* ... of the SA with this SPI_i */
+	/* CHILD SAs (child_slot.h), in the order they were negotiated */
+	struct child_slot *sa_slots;
+	struct timer sa_child_timer;	/* creates queued CHILD SAs */
 	struct timer sa_life_timer;	/* half-open / lifetime */
 	struct timer sa_dpd_timer;
 };
@@ -175,9 +143,13 @@ void ike_sa_destroy_all(void);
 /* "name[uid]" for log lines. */
 const char *ike_sa_name(const struct ike_sa *sa);
 
-/* Start an IKE SA (initiator) for a connection and its child. */
+/* Start an IKE SA (initiator) for a connection and its child (NULL:
+ * the first); ike_sa_start() returns it, NULL on failure (logged).
+ */
 int ike_sa_initiate(const struct cfg_conn *conn,
 		    const struct cfg_child *child);
+struct ike_sa *ike_sa_start(const struct cfg_conn *conn,
+			    const struct cfg_child *child);
 
 /* A diagnostic: logged as log_warnx() and kept as the connection's last
  * error for `ikectl last-error' (sa's connection, or conn without sa).

@@ -21,6 +21,7 @@
 #include <linux/ikesec.h>
 
 #include "child_sa.h"
+#include "child_slot.h"
 #include "crypto.h"
 #include "dh.h"
 #include "ike_sa.h"
@@ -32,9 +33,11 @@
 #include "log.h"
 #include "net.h"
 
+static void recv_auth(struct ike_sa *sa, struct child_sa *cs,
+		      struct ikev2_msg *msg);
 
-static void esp_props(const struct cfg_child *cc, uint32_t spi, bool pfs,
-		      struct prop *props, int *n)
+void ikev2_child_esp_props(const struct cfg_child *cc, uint32_t spi,
+			   bool pfs, struct prop *props, int *n)
 {
 	uint8_t s[4] = { spi >> 24, (spi >> 16) & 0xff, (spi >> 8) & 0xff,
 			 spi & 0xff };
@@ -55,10 +58,16 @@ static void esp_props(const struct cfg_child *cc, uint32_t spi, bool pfs,
 int ikev2_child_request(struct ike_sa *sa, struct pld_builder *pb)
 {
 	const struct cfg_child *cc = sa->sa_child_cfg;
-	struct child_sa *cs = &sa->sa_child;
+	struct child_slot *sl = child_slot_find_state(sa, CHILD_AUTH);
 	struct prop props[CFG_MAX_PROPOSALS];
+	struct child_sa *cs;
 	int n;
 
+	if (!sl)
+		sl = child_slot_new(sa, cc, CHILD_AUTH);
+	if (!sl)
+		return -1;
+	cs = &sl->cl_cur;
 	memset(cs, 0, sizeof(*cs));
 	cs->cs_cfg = cc;
 	cs->cs_transport = cc->mode == CFG_MODE_TRANSPORT;
@@ -71,7 +80,7 @@ int ikev2_child_request(struct ike_sa *sa, struct pld_builder *pb)
 			  "SA %s, using %08x (it cannot be installed)",
 			  ike_sa_name(sa), cc->name, cs->cs_spi_in);
 	}
-	esp_props(cc, cs->cs_spi_in, false, props, &n);
+	ikev2_child_esp_props(cc, cs->cs_spi_in, false, props, &n);
 	cs->cs_n_ts_l = ts_from_cfg(cc->local_ts, cc->n_local_ts,
 				    &sa->sa_local, cs->cs_ts_l, TS_MAX);
 	cs->cs_n_ts_r = ts_from_cfg(cc->remote_ts, cc->n_remote_ts,
@@ -85,15 +94,19 @@ int ikev2_child_request(struct ike_sa *sa, struct pld_builder *pb)
 	return 0;
 }
 
-/* Responder: which child, by traffic selectors (first that fits). */
-static const struct cfg_child *pick_child(struct ike_sa *sa,
-					  const struct ts *tsi, int n_tsi,
-					  const struct ts *tsr, int n_tsr,
-					  struct child_sa *cs)
+/* Responder: which child, by traffic selectors (first that fits). The
+ * refusal names the first child's selectors (IKE_AUTH) or, for a further
+ * CHILD SA, every child's.
+ */
+const struct cfg_child *ikev2_child_pick(struct ike_sa *sa,
+					 const struct ts *tsi, int n_tsi,
+					 const struct ts *tsr, int n_tsr,
+					 struct child_sa *cs, bool more)
 {
 	const struct cfg_conn *c = sa->sa_conn;
 	struct ts cl[TS_MAX], cr[TS_MAX];
-	char pi[256], pr[256], l[256], r[256];
+	char pi[256], pr[256], l[256], r[256], all[768];
+	size_t off;
 	int i, nl, nr;
 
 	for (i = 0; i < c->n_children; i++) {
@@ -112,7 +125,7 @@ static const struct cfg_child *pick_child(struct ike_sa *sa,
 	}
 	ts_format_list(tsi, n_tsi, pi, sizeof(pi));
 	ts_format_list(tsr, n_tsr, pr, sizeof(pr));
-	for (i = 0; i < c->n_children && i < 1; i++) {
+	for (i = off = 0; i < c->n_children && (more || i < 1); i++) {
 		const struct cfg_child *cc = &c->children[i];
 
 		nl = ts_from_cfg(cc->local_ts, cc->n_local_ts, &sa->sa_local,
@@ -121,10 +134,15 @@ static const struct cfg_child *pick_child(struct ike_sa *sa,
 				 cr, TS_MAX);
 		ts_format_list(cl, nl, l, sizeof(l));
 		ts_format_list(cr, nr, r, sizeof(r));
-		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE: peer proposed TSi %s "
-			  "TSr %s; child %s allows remote %s local %s",
-			  ike_sa_name(sa), pi, pr, cc->name, r, l);
+		if (off < sizeof(all))
+			off += snprintf(all + off, sizeof(all) - off,
+					"%schild %s allows remote %s local %s",
+					i ? "; " : "", cc->name, r, l);
 	}
+	if (c->n_children)
+		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE%s: peer "
+			 "proposed TSi %s TSr %s; %s", ike_sa_name(sa), more ?
+			 " for a new CHILD SA" : "", pi, pr, all);
 	if (!c->n_children)
 		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE: peer proposed TSi %s "
 			  "TSr %s; connection %s has no children",
@@ -148,11 +166,12 @@ static void refuse(struct pld_builder *pb, uint16_t type)
 void ikev2_child_respond(struct ike_sa *sa, struct ikev2_msg *msg,
 			 struct pld_builder *pb)
 {
-	struct child_sa *cs = &sa->sa_child;
 	struct prop props[PROP_MAX], resp;
 	struct ts tsi[TS_MAX], tsr[TS_MAX];
 	const struct cfg_child *cc;
+	struct child_slot *sl;
 	struct child_keys ck;
+	struct child_sa *cs;
 	char why[1024];
 	struct notify n;
 	int np, ni, nr;
@@ -162,15 +181,21 @@ void ikev2_child_respond(struct ike_sa *sa, struct ikev2_msg *msg,
 			 ike_sa_name(sa));
 		return;
 	}
-	memset(cs, 0, sizeof(*cs));
+	sl = child_slot_new(sa, NULL, CHILD_UP);
+	if (!sl) {
+		refuse(pb, IKEV2_N_NO_ADDITIONAL_SAS);
+		return;
+	}
+	cs = &sl->cl_cur;
 	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
 	pld_ts(&msg->pl.tsi, tsi, TS_MAX, &ni);
 	pld_ts(&msg->pl.tsr, tsr, TS_MAX, &nr);
-	cc = pick_child(sa, tsi, ni, tsr, nr, cs);
+	cc = ikev2_child_pick(sa, tsi, ni, tsr, nr, cs, false);
 	if (!cc) {
 		refuse(pb, IKEV2_N_TS_UNACCEPTABLE);
-		return;
+		goto fail;
 	}
+	sl->cl_cfg = cc;
 	cs->cs_cfg = cc;
 	if (proposal_select(props, np, cc->esp_proposals, cc->n_esp_proposals,
 			    IKEV2_PROTO_ESP, true, &cs->cs_sel, why,
@@ -178,13 +203,13 @@ void ikev2_child_respond(struct ike_sa *sa, struct ikev2_msg *msg,
 		ike_diag(sa, NULL, LOG_CHD, "%s: NO_PROPOSAL_CHOSEN for CHILD SA %s: %s",
 			  ike_sa_name(sa), cc->name, why);
 		refuse(pb, IKEV2_N_NO_PROPOSAL_CHOSEN);
-		return;
+		goto fail;
 	}
 	if (cs->cs_sel.spi_size != 4) {
 		log_warnx(LOG_ENC, "%s: ESP proposal with SPI size %u",
 			  ike_sa_name(sa), cs->cs_sel.spi_size);
 		refuse(pb, IKEV2_N_NO_PROPOSAL_CHOSEN);
-		return;
+		goto fail;
 	}
 	cs->cs_spi_out = get32(cs->cs_sel.spi);
 	cs->cs_transport = cc->mode == CFG_MODE_TRANSPORT &&
@@ -196,7 +221,7 @@ void ikev2_child_respond(struct ike_sa *sa, struct ikev2_msg *msg,
 		log_warnx(LOG_KNL, "%s: CHILD SA %s not installed, refusing it",
 			  ike_sa_name(sa), cc->name);
 		refuse(pb, IKEV2_N_NO_PROPOSAL_CHOSEN);
-		return;
+		goto fail;
 	}
 	cs->cs_sel.spi[0] = cs->cs_spi_in >> 24;
 	cs->cs_sel.spi[1] = (cs->cs_spi_in >> 16) & 0xff;
@@ -209,11 +234,27 @@ void ikev2_child_respond(struct ike_sa *sa, struct ikev2_msg *msg,
 	pld_add_sa(pb, &resp, 1);
 	pld_add_ts(pb, IKEV2_PLD_TSI, cs->cs_ts_r, cs->cs_n_ts_r);
 	pld_add_ts(pb, IKEV2_PLD_TSR, cs->cs_ts_l, cs->cs_n_ts_l);
+	return;
+fail:
+	child_slot_del(sa, sl);
 }
 
 void ikev2_child_recv_auth(struct ike_sa *sa, struct ikev2_msg *msg)
 {
-	struct child_sa *cs = &sa->sa_child;
+	struct child_slot *sl = child_slot_find_state(sa, CHILD_AUTH);
+
+	if (!sl)
+		return;
+	sl->cl_state = CHILD_UP;
+	if (sl->cl_cur.cs_cfg)
+		recv_auth(sa, &sl->cl_cur, msg);
+	child_slot_gc(sa);
+	ikev2_child_kick(sa);
+}
+
+static void recv_auth(struct ike_sa *sa, struct child_sa *cs,
+		      struct ikev2_msg *msg)
+{
 	const struct cfg_child *cc = cs->cs_cfg;
 	struct prop props[PROP_MAX];
 	struct ts tsi[TS_MAX], tsr[TS_MAX], tmp[TS_MAX];
@@ -221,8 +262,6 @@ void ikev2_child_recv_auth(struct ike_sa *sa, struct ikev2_msg *msg)
 	struct notify n;
 	int np, ni, nr;
 
-	if (!cc)
-		return;
 	if (pld_find_error(&msg->pl, &n)) {
 		ts_format_list(cs->cs_ts_l, cs->cs_n_ts_l, a, sizeof(a));
 		ts_format_list(cs->cs_ts_r, cs->cs_n_ts_r, b, sizeof(b));
@@ -284,8 +323,8 @@ void ikev2_child_recv_auth(struct ike_sa *sa, struct ikev2_msg *msg)
 		      NULL, sa->sa_ni_len, sa->sa_nr_len, 0, true }, false);
 }
 
-static void answer_notify(struct ike_sa *sa, struct ikev2_msg *msg,
-			  uint16_t type, const uint8_t *data, size_t len)
+void ikev2_child_answer(struct ike_sa *sa, struct ikev2_msg *msg,
+			uint16_t type, const uint8_t *data, size_t len)
 {
 	struct pld_builder pb;
 	struct buf plds;
@@ -300,8 +339,8 @@ static void answer_notify(struct ike_sa *sa, struct ikev2_msg *msg,
 /* PFS of a rekey: g^ir into shared, our public value into pub. Answers
  * the request itself when it fails.
  */
-static int rekey_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
-		    uint8_t *shared, size_t *slen, uint8_t *pub)
+int ikev2_child_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
+		   uint8_t *shared, size_t *slen, uint8_t *pub)
 {
 	uint8_t grp[2] = { want >> 8, want & 0xff };
 	const uint8_t *ke;
@@ -315,7 +354,7 @@ static int rekey_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
 			      group != want)) {
 		log_info(LOG_CHD, "%s: rekey with PFS: asking for DH group %u "
 			 "(INVALID_KE_PAYLOAD)", ike_sa_name(sa), want);
-		answer_notify(sa, msg, IKEV2_N_INVALID_KE_PAYLOAD, grp, 2);
+		ikev2_child_answer(sa, msg, IKEV2_N_INVALID_KE_PAYLOAD, grp, 2);
 		return -1;
 	}
 	dh = dh_new(want);
@@ -329,17 +368,37 @@ static int rekey_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
 	}
 	dh_free(dh);
 	if (ret)
-		answer_notify(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		ikev2_child_answer(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
 	return ret;
 }
 
 
-/* Is a CHILD or IKE rekey of sa, or its aftermath, under way? */
-static bool rekey_busy(const struct ike_sa *sa)
+/* Is a rekey of this CHILD SA, or its aftermath, under way? */
+static bool slot_busy(const struct child_slot *sl)
 {
-	return sa->sa_rekeying || sa->sa_ike_rekeying ||
-	       sa->sa_child_old.cs_installed ||
-	       sa->sa_child_peer.cs_installed || sa->sa_child.cs_out_pending;
+	const struct child_rekey *rk = sl->cl_rk;
+
+	return sl->cl_rekeying || sl->cl_state == CHILD_CREATING ||
+	       sl->cl_cur.cs_out_pending ||
+	       (rk && (rk->rk_old.cs_installed || rk->rk_peer.cs_installed));
+}
+
+/* Is a CHILD or IKE rekey of sa, or its aftermath, under way? */
+static bool rekey_busy(struct ike_sa *sa)
+{
+	struct child_slot *sl;
+
+	if (sa->sa_ike_rekeying)
+		return true;
+	child_slot_for_each(sl, sa)
+		if (slot_busy(sl))
+			return true;
+	return false;
+}
+
+bool ikev2_child_busy(struct ike_sa *sa)
+{
+	return child_slot_in_flight(sa) != NULL;
 }
 
 int ikev2_child_nonce_cmp(const uint8_t *a, size_t alen, const uint8_t *b,
@@ -365,13 +424,14 @@ static void nonce_min(const uint8_t *a, size_t alen, const uint8_t *b,
 /* Packets the peer sent before it saw the delete may still come: the
  * inbound SA of a deleted pair stays CHILD_GRACE_MS, the outbound goes.
  */
-static void dying_expired(void *arg)
+static void dying_drop(struct child_slot *sl)
 {
-	struct ike_sa *sa = arg;
-	struct child_sa *cs = &sa->sa_child_dying;
+	struct ike_sa *sa = sl->cl_sa;
+	struct child_sa *cs;
 
-	if (!cs->cs_installed)
+	if (!sl->cl_rk || !sl->cl_rk->rk_dying.cs_installed)
 		return;
+	cs = &sl->cl_rk->rk_dying;
 	kernel_sa_del(IKESEC_DIR_IN, cs->cs_spi_in, &sa->sa_peer);
 	log_info(LOG_CHD, "%s: CHILD SA %s removed (SPIs %08x_i %08x_o)",
 		 ike_sa_name(sa), cs->cs_cfg ? cs->cs_cfg->name : "?",
@@ -379,35 +439,56 @@ static void dying_expired(void *arg)
 	memset(cs, 0, sizeof(*cs));
 }
 
-static void retire(struct ike_sa *sa, struct child_sa *cs)
+static void dying_expired(void *arg)
 {
+	struct child_slot *sl = arg;
+	struct ike_sa *sa = sl->cl_sa;
+
+	dying_drop(sl);
+	child_slot_gc(sa);
+}
+
+/* Retire cs, one of sl's pairs; with its rekey state at hand (rk). */
+static void retire(struct child_slot *sl, struct child_sa *cs)
+{
+	struct ike_sa *sa = sl->cl_sa;
+	struct child_rekey *rk;
+
 	if (!cs->cs_installed)
 		return;
-	if (cs->cs_n_pol) {		/* still routed: no grace */
+	rk = child_slot_rk(sl);
+	if (cs->cs_n_pol || !rk) {	/* still routed: no grace */
 		child_sa_uninstall(sa, cs);
 		return;
 	}
-	timer_del(&sa->sa_dying_timer);
-	dying_expired(sa);
+	timer_del(&rk->rk_dying_timer);
+	dying_drop(sl);
 	if (!child_sa_out_drop(cs))
 		kernel_sa_del(IKESEC_DIR_OUT, cs->cs_spi_out, &sa->sa_peer);
-	sa->sa_child_dying = *cs;
+	rk->rk_dying = *cs;
 	memset(cs, 0, sizeof(*cs));
-	timer_set(&sa->sa_dying_timer, dying_expired, sa);
-	timer_add(&sa->sa_dying_timer, CHILD_GRACE_MS);
+	timer_set(&rk->rk_dying_timer, dying_expired, sl);
+	timer_add(&rk->rk_dying_timer, CHILD_GRACE_MS);
 	log_debug(LOG_CHD, "%s: CHILD SA %08x_i kept %d ms for packets in "
-		  "flight", ike_sa_name(sa), sa->sa_child_dying.cs_spi_in,
+		  "flight", ike_sa_name(sa), rk->rk_dying.cs_spi_in,
 		  CHILD_GRACE_MS);
 }
 
 void ikev2_child_drop_all(struct ike_sa *sa)
 {
-	timer_del(&sa->sa_child_rekey_timer);
-	timer_del(&sa->sa_dying_timer);
-	dying_expired(sa);
-	child_sa_uninstall(sa, &sa->sa_child_peer);
-	child_sa_out_drop(&sa->sa_child_peer);
-	child_sa_out_drop(&sa->sa_child_new);
+	struct child_slot *sl;
+
+	timer_del(&sa->sa_child_timer);
+	child_slot_for_each(sl, sa) {
+		timer_del(&sl->cl_retry_timer);
+		if (!sl->cl_rk)
+			continue;
+		timer_del(&sl->cl_rk->rk_dying_timer);
+		dying_drop(sl);
+		child_sa_uninstall(sa, &sl->cl_rk->rk_peer);
+		child_sa_out_drop(&sl->cl_rk->rk_peer);
+		child_sa_out_drop(&sl->cl_rk->rk_new);
+	}
 }
 
 /* The policies lead to the SAs of their reqid: they move with it. */
@@ -429,19 +510,23 @@ static void switch_out(struct ike_sa *sa, struct child_sa *cs)
 			 cs->cs_spi_out);
 }
 
-int ikev2_child_peer_delete(struct ike_sa *sa, uint32_t spi_out,
-			    uint32_t *spi_in)
+static int peer_delete(struct child_slot *sl, uint32_t spi_out,
+		       uint32_t *spi_in)
 {
-	struct child_sa *cur = &sa->sa_child, *old = &sa->sa_child_old;
-	struct child_sa *peer = &sa->sa_child_peer;
+	struct ike_sa *sa = sl->cl_sa;
+	struct child_sa *cur = &sl->cl_cur, *old, *peer;
 
+	if (!sl->cl_rk)
+		return -1;
+	old = &sl->cl_rk->rk_old;
+	peer = &sl->cl_rk->rk_peer;
 	if (peer->cs_installed && peer->cs_spi_out == spi_out) {
 		/* the peer lost the collision and deletes its SA pair */
 		log_info(LOG_CHD, "%s: peer deleted its redundant CHILD SA "
 			 "%08x_o of the rekey collision", ike_sa_name(sa),
 			 spi_out);
 		*spi_in = peer->cs_spi_in;
-		retire(sa, peer);
+		retire(sl, peer);
 		return 0;
 	}
 	if (old->cs_installed && old->cs_spi_out == spi_out) {
@@ -449,7 +534,7 @@ int ikev2_child_peer_delete(struct ike_sa *sa, uint32_t spi_out,
 		 * send on the new one (make before break)
 		 */
 		switch_out(sa, cur);
-		if (sa->sa_deleting_old) {
+		if (sl->cl_deleting_old) {
 			log_info(LOG_CHD, "%s: peer deletes CHILD SA %08x_o "
 				 "as we do (1.4.1): no Delete in the answer",
 				 ike_sa_name(sa), spi_out);
@@ -458,7 +543,7 @@ int ikev2_child_peer_delete(struct ike_sa *sa, uint32_t spi_out,
 		log_info(LOG_CHD, "%s: peer deleted CHILD SA %08x_o",
 			 ike_sa_name(sa), spi_out);
 		*spi_in = old->cs_spi_in;
-		retire(sa, old);
+		retire(sl, old);
 		return 0;
 	}
 	if (cur->cs_installed && cur->cs_spi_out == spi_out &&
@@ -471,10 +556,24 @@ int ikev2_child_peer_delete(struct ike_sa *sa, uint32_t spi_out,
 			 ike_sa_name(sa), spi_out, peer->cs_spi_in,
 			 peer->cs_spi_out);
 		*spi_in = cur->cs_spi_in;
-		retire(sa, cur);
+		retire(sl, cur);
 		*cur = *peer;
 		memset(peer, 0, sizeof(*peer));
 		return 0;
+	}
+	return -1;
+}
+
+int ikev2_child_peer_delete(struct ike_sa *sa, uint32_t spi_out,
+			    uint32_t *spi_in)
+{
+	struct child_slot *sl;
+	int r;
+
+	child_slot_for_each(sl, sa) {
+		r = peer_delete(sl, spi_out, spi_in);
+		if (r >= 0)
+			return r;
 	}
 	return -1;
 }
@@ -489,98 +588,98 @@ static uint32_t retry_ms(void)
 
 static void rekey_retry(void *arg)
 {
-	struct ike_sa *sa = arg;
+	struct child_slot *sl = arg;
 
 	/* rekeyed meanwhile (by the peer): nothing left to do */
-	if (sa->sa_child.cs_installed &&
-	    sa->sa_child.cs_spi_in == sa->sa_child_rekey_spi)
-		ikev2_child_rekey_start(sa);
+	if (sl->cl_cur.cs_installed &&
+	    sl->cl_cur.cs_spi_in == sl->cl_retry_spi)
+		ikev2_child_rekey_slot(sl->cl_sa, sl);
 }
 
-static void arm_retry(struct ike_sa *sa, uint32_t ms)
+static void arm_retry(struct child_slot *sl, uint32_t ms)
 {
-	sa->sa_child_rekey_spi = sa->sa_child.cs_spi_in;
-	timer_set(&sa->sa_child_rekey_timer, rekey_retry, sa);
-	timer_add(&sa->sa_child_rekey_timer, ms);
+	sl->cl_retry_spi = sl->cl_cur.cs_spi_in;
+	timer_del(&sl->cl_retry_timer);	/* timer_set() on an armed one
+					 * would corrupt the timer list */
+	timer_set(&sl->cl_retry_timer, rekey_retry, sl);
+	timer_add(&sl->cl_retry_timer, ms);
 }
 
-/*
- * CREATE_CHILD_SA request (1.3): rekeying our CHILD SA (1.3.3) is
- * answered, also while we rekey it ourselves (a collision, 2.8.1); a
- * request that meets another rekey or a delete still in progress gets
- * TEMPORARY_FAILURE, one for an SA we do not have CHILD_SA_NOT_FOUND
- * (2.25). A new CHILD SA is refused for now.
+/* The slot with the SA pair whose outbound SPI (ours, in REKEY_SA) is spi;
+ * *old: it is the slot's rekeyed pair.
  */
-void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
+static struct child_slot *slot_by_spi_out(struct ike_sa *sa, uint32_t spi,
+					  bool *old)
 {
-	struct child_sa *old = &sa->sa_child, cs = { 0 }, *nw;
+	struct child_slot *sl;
+
+	child_slot_for_each(sl, sa) {
+		*old = false;
+		if (sl->cl_cur.cs_installed && sl->cl_cur.cs_spi_out == spi)
+			return sl;
+		*old = true;
+		if (sl->cl_rk && sl->cl_rk->rk_old.cs_installed &&
+		    sl->cl_rk->rk_old.cs_spi_out == spi)
+			return sl;
+	}
+	return NULL;
+}
+
+/* CREATE_CHILD_SA rekeying one of our CHILD SAs (1.3.3). */
+static void rekey_request(struct ike_sa *sa, struct ikev2_msg *msg,
+			  const struct notify *n, struct prop *props, int np)
+{
+	struct child_sa cs = { 0 }, *old, *nw;
 	uint8_t nr[IKEV2_NONCE_LEN], shared[DH_MAX_SECRET], pub[DH_MAX_PUB];
-	struct prop props[PROP_MAX], resp;
 	struct ts tsi[TS_MAX], tsr[TS_MAX], cl[TS_MAX], cr[TS_MAX];
-	const struct cfg_child *cc = old->cs_cfg;
+	const struct cfg_child *cc;
+	struct child_slot *sl;
+	struct child_rekey *rk;
+	struct prop resp;
 	const uint8_t *m;
 	struct pld_builder pb;
 	struct child_keys ck;
 	char why[1024];
-	struct notify n;
 	struct buf plds;
 	size_t slen = 0, mlen;
 	uint32_t spi;
-	bool collide;
-	int np = 0, ni, nt, nl, nrr;
+	bool collide, is_old = false;
+	int ni, nt, nl, nrr;
 
-	if (msg->pl.sa.p) {
-		pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
-		if (np && props[0].proto == IKEV2_PROTO_IKE) {
-			if (rekey_busy(sa)) {
-				/* 2.8.2 simplified: the peer retries */
-				log_info(LOG_IKE, "%s: IKE SA rekey by the "
-					 "peer while a%s rekey is in progress: "
-					 "TEMPORARY_FAILURE", ike_sa_name(sa),
-					 sa->sa_ike_rekeying ? "n IKE SA" :
-					 " CHILD SA");
-				answer_notify(sa, msg,
-					      IKEV2_N_TEMPORARY_FAILURE, NULL,
-					      0);
-				return;
-			}
-			ikev2_sa_init_rekey(sa, msg, props, np);
-			return;
-		}
-	}
-	if (!pld_find_notify(&msg->pl, IKEV2_N_REKEY_SA, &n)) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: CREATE_CHILD_SA for a new CHILD SA: "
-			  "not supported yet, answering NO_ADDITIONAL_SAS",
-			  ike_sa_name(sa));
-		answer_notify(sa, msg, IKEV2_N_NO_ADDITIONAL_SAS, NULL, 0);
-		return;
-	}
-	spi = n.spi_size == 4 ? get32(n.spi) : 0;
-	if (n.proto == IKEV2_PROTO_ESP && n.spi_size == 4 &&
-	    ((old->cs_installed && spi == old->cs_spi_out &&
-	      (sa->sa_ike_rekeying || sa->sa_child_old.cs_installed ||
-	       sa->sa_child_peer.cs_installed || old->cs_out_pending)) ||
-	     (sa->sa_child_old.cs_installed &&
-	      spi == sa->sa_child_old.cs_spi_out))) {
+	spi = n->spi_size == 4 ? get32(n->spi) : 0;
+	sl = n->proto == IKEV2_PROTO_ESP && n->spi_size == 4 ?
+	     slot_by_spi_out(sa, spi, &is_old) : NULL;
+	if (sl && (is_old || sa->sa_ike_rekeying ||
+		   (sl->cl_rk && (sl->cl_rk->rk_old.cs_installed ||
+				  sl->cl_rk->rk_peer.cs_installed)) ||
+		   sl->cl_cur.cs_out_pending)) {
 		log_info(LOG_CHD, "%s: rekey of CHILD SA %08x while %s: "
 			 "TEMPORARY_FAILURE", ike_sa_name(sa), spi,
 			 sa->sa_ike_rekeying ? "the IKE SA is rekeyed" :
 			 "a rekey is completing");
-		answer_notify(sa, msg, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
+		ikev2_child_answer(sa, msg, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
-	if (n.proto != IKEV2_PROTO_ESP || n.spi_size != 4 ||
-	    !old->cs_installed || spi != old->cs_spi_out) {
+	if (!sl) {
+		sl = child_slot_first_up(sa);
 		ike_diag(sa, NULL, LOG_CHD, "%s: rekey of unknown CHILD SA %08x "
 			  "(ours: %08x_o)", ike_sa_name(sa), spi,
-			  old->cs_installed ? old->cs_spi_out : 0);
-		answer_notify(sa, msg, IKEV2_N_CHILD_SA_NOT_FOUND, NULL, 0);
+			  sl ? sl->cl_cur.cs_spi_out : 0);
+		ikev2_child_answer(sa, msg, IKEV2_N_CHILD_SA_NOT_FOUND, NULL,
+				   0);
 		return;
 	}
-	collide = sa->sa_rekeying;
+	old = &sl->cl_cur;
+	cc = old->cs_cfg;
+	collide = sl->cl_rekeying;
 	if (!msg->pl.sa.p || !msg->pl.nonce.p || !msg->pl.tsi.p ||
 	    !msg->pl.tsr.p) {
-		answer_notify(sa, msg, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		ikev2_child_answer(sa, msg, IKEV2_N_INVALID_SYNTAX, NULL, 0);
+		return;
+	}
+	rk = child_slot_rk(sl);
+	if (!rk) {
+		ikev2_child_answer(sa, msg, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
 	}
 	if (proposal_select(props, np, cc->esp_proposals, cc->n_esp_proposals,
@@ -588,7 +687,8 @@ void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 			    sizeof(why)) || cs.cs_sel.spi_size != 4) {
 		ike_diag(sa, NULL, LOG_CHD, "%s: NO_PROPOSAL_CHOSEN for the rekey of "
 			  "CHILD SA %s: %s", ike_sa_name(sa), cc->name, why);
-		answer_notify(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		ikev2_child_answer(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL,
+				   0);
 		return;
 	}
 	pld_ts(&msg->pl.tsi, tsi, TS_MAX, &ni);
@@ -602,7 +702,7 @@ void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	if (!cs.cs_n_ts_l || !cs.cs_n_ts_r) {
 		ike_diag(sa, NULL, LOG_CHD, "%s: TS_UNACCEPTABLE in the rekey of %s",
 			  ike_sa_name(sa), cc->name);
-		answer_notify(sa, msg, IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
+		ikev2_child_answer(sa, msg, IKEV2_N_TS_UNACCEPTABLE, NULL, 0);
 		return;
 	}
 	cs.cs_cfg = cc;
@@ -612,37 +712,38 @@ void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	cs.cs_out_deferred = true;	/* until the peer deletes the old */
 	crypto_random(nr, sizeof(nr));
 	if (cs.cs_sel.has_dh && cs.cs_sel.dh &&
-	    rekey_dh(sa, msg, cs.cs_sel.dh, shared, &slen, pub))
+	    ikev2_child_dh(sa, msg, cs.cs_sel.dh, shared, &slen, pub))
 		goto out;
 	ck = (struct child_keys){ msg->pl.nonce.p, nr, shared,
 				  msg->pl.nonce.len, sizeof(nr), slen, false };
 	if (kernel_spi_alloc(&cs.cs_spi_in) ||
 	    child_sa_install(sa, &cs, &ck, true)) {
-		answer_notify(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL, 0);
+		ikev2_child_answer(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL,
+				   0);
 		goto out;
 	}
 	buf_init(&plds);
 	pld_builder_init(&pb, &plds);
 	if (collide) {
 		/* both rekey it: settled when our answer comes (2.8.1) */
-		sa->sa_child_peer = cs;
-		nw = &sa->sa_child_peer;
+		rk->rk_peer = cs;
+		nw = &rk->rk_peer;
 		nonce_min(msg->pl.nonce.p, msg->pl.nonce.len, nr, sizeof(nr),
 			  &m, &mlen);
-		memcpy(sa->sa_peer_nmin, m, mlen);
-		sa->sa_peer_nmin_len = mlen;
+		memcpy(rk->rk_peer_nmin, m, mlen);
+		rk->rk_peer_nmin_len = mlen;
 		log_info(LOG_CHD, "%s: CHILD SA %s rekey collision: the peer "
 			 "rekeys %08x_i too, answered with %08x_i",
 			 ike_sa_name(sa), cc->name, old->cs_spi_in,
 			 cs.cs_spi_in);
 	} else {
 		move_policies(&cs, old);
-		sa->sa_child_old = *old;
+		rk->rk_old = *old;
 		*old = cs;
 		nw = old;
 		log_info(LOG_CHD, "%s: CHILD SA %s: outbound stays %08x_o "
 			 "until the peer deletes it", ike_sa_name(sa),
-			 cc->name, sa->sa_child_old.cs_spi_out);
+			 cc->name, rk->rk_old.cs_spi_out);
 	}
 	put_spi_be(nw->cs_sel.spi, nw->cs_spi_in);
 	proposal_from_sel(&nw->cs_sel, &resp);
@@ -662,36 +763,89 @@ out:
 	crypto_wipe(nr, sizeof(nr));
 }
 
+/*
+ * CREATE_CHILD_SA request (1.3): rekeying the IKE SA (1.3.2, in
+ * ikev2_sa_init.c), one of our CHILD SAs (1.3.3), also while we rekey it
+ * ourselves (a collision, 2.8.1), or a new CHILD SA (1.3.1, in
+ * ikev2_child_new.c). A request that meets another rekey or a delete
+ * still in progress gets TEMPORARY_FAILURE, one for an SA we do not have
+ * CHILD_SA_NOT_FOUND (2.25).
+ */
+void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
+{
+	struct prop props[PROP_MAX];
+	struct notify n;
+	int np = 0;
+
+	if (msg->pl.sa.p) {
+		pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
+		if (np && props[0].proto == IKEV2_PROTO_IKE) {
+			if (rekey_busy(sa)) {
+				/* 2.8.2 simplified: the peer retries */
+				log_info(LOG_IKE, "%s: IKE SA rekey by the "
+					 "peer while a%s rekey is in progress: "
+					 "TEMPORARY_FAILURE", ike_sa_name(sa),
+					 sa->sa_ike_rekeying ? "n IKE SA" :
+					 " CHILD SA");
+				ikev2_child_answer(sa, msg,
+						   IKEV2_N_TEMPORARY_FAILURE,
+						   NULL, 0);
+				return;
+			}
+			ikev2_sa_init_rekey(sa, msg, props, np);
+			return;
+		}
+	}
+	if (pld_find_notify(&msg->pl, IKEV2_N_REKEY_SA, &n))
+		rekey_request(sa, msg, &n, props, np);
+	else
+		ikev2_child_new_request(sa, msg, props, np);
+	child_slot_gc(sa);
+}
+
 /* Our DH group for a rekey: the first of the ESP proposals (PFS). */
-static uint16_t pfs_group(const struct cfg_child *cc)
+uint16_t ikev2_child_pfs_group(const struct cfg_child *cc)
 {
 	return proposal_first_dh(cc->esp_proposals, cc->n_esp_proposals);
 }
 
+int ikev2_child_rekey_start(struct ike_sa *sa)
+{
+	struct child_slot *sl = child_slot_first_up(sa);
+
+	return sl ? ikev2_child_rekey_slot(sa, sl) : -1;
+}
+
 /*
- * Rekey our CHILD SA (1.3.3) before its soft lifetime runs out: a new SA
+ * Rekey a CHILD SA (1.3.3) before its soft lifetime runs out: a new SA
  * pair is negotiated and installed, then the old one is deleted. While
  * another exchange or rekey is in progress, tried again shortly.
  */
-int ikev2_child_rekey_start(struct ike_sa *sa)
+int ikev2_child_rekey_slot(struct ike_sa *sa, struct child_slot *sl)
 {
-	struct child_sa *old = &sa->sa_child, *cs = &sa->sa_child_new;
+	struct child_sa *old = &sl->cl_cur, *cs;
 	const struct cfg_child *cc = old->cs_cfg;
 	struct prop props[CFG_MAX_PROPOSALS];
 	uint8_t spi[4], pub[DH_MAX_PUB];
+	struct child_rekey *rk;
 	struct pld_builder pb;
 	uint16_t group;
 	struct buf plds;
 	int n, ret = -1;
 
-	if (sa->sa_state != IKE_S_ESTABLISHED || !cc || sa->sa_rekeying)
+	if (sa->sa_state != IKE_S_ESTABLISHED || !cc || sl->cl_rekeying ||
+	    !old->cs_installed)
 		return -1;
-	if (sa->sa_req_pending || rekey_busy(sa)) {
+	if (sa->sa_req_pending || sa->sa_ike_rekeying || slot_busy(sl)) {
 		log_info(LOG_CHD, "%s: CHILD SA rekey deferred (another "
 			 "exchange is in progress)", ike_sa_name(sa));
-		arm_retry(sa, retry_ms());
+		arm_retry(sl, retry_ms());
 		return -1;
 	}
+	rk = child_slot_rk(sl);
+	if (!rk)
+		return -1;
+	cs = &rk->rk_new;
 	memset(cs, 0, sizeof(*cs));
 	cs->cs_cfg = cc;
 	cs->cs_transport = old->cs_transport;
@@ -702,13 +856,13 @@ int ikev2_child_rekey_start(struct ike_sa *sa)
 	cs->cs_n_ts_r = old->cs_n_ts_r;
 	if (kernel_spi_alloc(&cs->cs_spi_in))
 		return -1;
-	group = pfs_group(cc);
-	dh_free(sa->sa_rekey_dh);
-	sa->sa_rekey_dh = group ? dh_new(group) : NULL;
-	if (group && !sa->sa_rekey_dh)
+	group = ikev2_child_pfs_group(cc);
+	dh_free(rk->rk_dh);
+	rk->rk_dh = group ? dh_new(group) : NULL;
+	if (group && !rk->rk_dh)
 		return -1;
-	crypto_random(sa->sa_rekey_ni, sizeof(sa->sa_rekey_ni));
-	esp_props(cc, cs->cs_spi_in, true, props, &n);
+	crypto_random(rk->rk_ni, sizeof(rk->rk_ni));
+	ikev2_child_esp_props(cc, cs->cs_spi_in, true, props, &n);
 	buf_init(&plds);
 	pld_builder_init(&pb, &plds);
 	put_spi_be(spi, old->cs_spi_in);
@@ -718,17 +872,17 @@ int ikev2_child_rekey_start(struct ike_sa *sa)
 		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
 			       NULL, 0);
 	pld_add_sa(&pb, props, n);
-	pld_add_nonce(&pb, sa->sa_rekey_ni, sizeof(sa->sa_rekey_ni));
+	pld_add_nonce(&pb, rk->rk_ni, sizeof(rk->rk_ni));
 	if (group) {
-		dh_public(sa->sa_rekey_dh, pub, dh_pub_len(group));
+		dh_public(rk->rk_dh, pub, dh_pub_len(group));
 		pld_add_ke(&pb, group, pub, dh_pub_len(group));
 	}
 	pld_add_ts(&pb, IKEV2_PLD_TSI, cs->cs_ts_l, cs->cs_n_ts_l);
 	pld_add_ts(&pb, IKEV2_PLD_TSR, cs->cs_ts_r, cs->cs_n_ts_r);
 	if (!plds.err && !ikev2_msg_request(sa, IKEV2_EXCH_CREATE_CHILD_SA,
 					    &plds, pb.first)) {
-		sa->sa_rekeying = true;
-		timer_del(&sa->sa_child_rekey_timer);
+		sl->cl_rekeying = true;
+		timer_del(&sl->cl_retry_timer);
 		log_info(LOG_CHD, "%s: rekeying CHILD SA %s (%08x_i %08x_o)",
 			 ike_sa_name(sa), cc->name, old->cs_spi_in,
 			 old->cs_spi_out);
@@ -739,7 +893,7 @@ int ikev2_child_rekey_start(struct ike_sa *sa)
 }
 
 /* Ask the peer to delete the SA pair whose inbound SPI is spi. */
-static int send_delete(struct ike_sa *sa, uint32_t spi_in)
+int ikev2_child_send_delete(struct ike_sa *sa, uint32_t spi_in)
 {
 	struct pld_builder pb;
 	struct buf plds;
@@ -755,46 +909,58 @@ static int send_delete(struct ike_sa *sa, uint32_t spi_in)
 	return ret;
 }
 
-/* Ask the peer to delete sa_child_old: the old pair of our completed
- * rekey, or our redundant one of a lost collision.
+/* Ask the peer to delete rk_old: the old pair of our completed rekey, or
+ * our redundant one of a lost collision.
  */
-static void delete_old(struct ike_sa *sa)
+static void delete_old(struct child_slot *sl)
 {
-	if (!send_delete(sa, sa->sa_child_old.cs_spi_in))
-		sa->sa_deleting_old = true;
+	if (!ikev2_child_send_delete(sl->cl_sa,
+				     sl->cl_rk->rk_old.cs_spi_in))
+		sl->cl_deleting_old = true;
 }
 
 void ikev2_child_delete_done(struct ike_sa *sa)
 {
-	if (!sa->sa_deleting_old)
-		return;
-	sa->sa_deleting_old = false;
-	retire(sa, &sa->sa_child_old);
+	struct child_slot *sl;
+
+	child_slot_for_each(sl, sa) {
+		if (sl->cl_deleting_old) {
+			sl->cl_deleting_old = false;
+			retire(sl, &sl->cl_rk->rk_old);
+		}
+		if (sl->cl_deleting) {
+			sl->cl_deleting = false;
+			child_sa_uninstall(sa, &sl->cl_cur);
+		}
+	}
+	child_slot_gc(sa);
+	ikev2_child_kick(sa);
 }
 
 /* Our rekey refused: TEMPORARY_FAILURE is retried, CHILD_SA_NOT_FOUND
  * means the peer deleted it (2.25.1).
  */
-static void rekey_refused(struct ike_sa *sa, const struct notify *n)
+static void rekey_refused(struct child_slot *sl, const struct notify *n)
 {
-	struct child_sa *cur = &sa->sa_child;
+	struct ike_sa *sa = sl->cl_sa;
+	struct child_sa *cur = &sl->cl_cur;
 	const char *name = cur->cs_cfg ? cur->cs_cfg->name : "?";
 	uint32_t ms;
 
 	switch (n->type) {
 	case IKEV2_N_TEMPORARY_FAILURE:
-		if (sa->sa_child_peer.cs_installed) {
+		if (sl->cl_rk->rk_peer.cs_installed) {
 			log_info(LOG_CHD, "%s: rekey collision: the peer "
 				 "refused ours (TEMPORARY_FAILURE), its rekey "
 				 "%08x_i stands", ike_sa_name(sa),
-				 sa->sa_child_peer.cs_spi_in);
+				 sl->cl_rk->rk_peer.cs_spi_in);
 			return;
 		}
 		ms = retry_ms();
 		log_info(LOG_CHD, "%s: peer is busy with the CHILD SA %s "
 			 "(TEMPORARY_FAILURE), rekeying again in %u ms",
 			 ike_sa_name(sa), name, ms);
-		arm_retry(sa, ms);
+		arm_retry(sl, ms);
 		return;
 	case IKEV2_N_CHILD_SA_NOT_FOUND:
 		ike_diag(sa, NULL, LOG_CHD, "%s: peer does not know CHILD SA %s "
@@ -811,41 +977,44 @@ static void rekey_refused(struct ike_sa *sa, const struct notify *n)
 
 /* Both ends rekeyed the CHILD SA (2.8.1): the exchange with the lowest
  * nonce made the redundant pair, its initiator deletes it. Ours is
- * installed; the peer's waits in sa_child_peer.
+ * installed; the peer's waits in rk_peer.
  */
-static void collision(struct ike_sa *sa, struct child_sa *ours,
+static void collision(struct child_slot *sl, struct child_sa *ours,
 		      const uint8_t *nr, size_t nr_len)
 {
-	struct child_sa *old = &sa->sa_child;
+	struct ike_sa *sa = sl->cl_sa;
+	struct child_rekey *rk = sl->cl_rk;
+	struct child_sa *old = &sl->cl_cur;
 	const uint8_t *m;
 	size_t mlen;
 
-	nonce_min(sa->sa_rekey_ni, sizeof(sa->sa_rekey_ni), nr, nr_len, &m,
-		  &mlen);
-	if (ikev2_child_nonce_cmp(m, mlen, sa->sa_peer_nmin,
-				  sa->sa_peer_nmin_len) < 0) {
+	nonce_min(rk->rk_ni, sizeof(rk->rk_ni), nr, nr_len, &m, &mlen);
+	if (ikev2_child_nonce_cmp(m, mlen, rk->rk_peer_nmin,
+				  rk->rk_peer_nmin_len) < 0) {
 		log_info(LOG_CHD, "%s: rekey collision: ours (%08x_i) has "
 			 "the lowest nonce and loses, deleting it; the "
 			 "peer's (%08x_i) stays", ike_sa_name(sa),
-			 ours->cs_spi_in, sa->sa_child_peer.cs_spi_in);
-		sa->sa_child_old = *ours;
+			 ours->cs_spi_in, rk->rk_peer.cs_spi_in);
+		rk->rk_old = *ours;
 	} else {
 		log_info(LOG_CHD, "%s: rekey collision: the peer's "
 			 "(%08x_i) has the lowest nonce and loses; ours "
 			 "(%08x_i) stays, deleting the old one",
-			 ike_sa_name(sa), sa->sa_child_peer.cs_spi_in,
+			 ike_sa_name(sa), rk->rk_peer.cs_spi_in,
 			 ours->cs_spi_in);
 		move_policies(ours, old);
-		sa->sa_child_old = *old;
+		rk->rk_old = *old;
 		*old = *ours;
 	}
 	memset(ours, 0, sizeof(*ours));
-	delete_old(sa);
+	delete_old(sl);
 }
 
-void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
+static void rekey_response(struct child_slot *sl, struct ikev2_msg *msg)
 {
-	struct child_sa *cs = &sa->sa_child_new, *old = &sa->sa_child;
+	struct ike_sa *sa = sl->cl_sa;
+	struct child_rekey *rk = sl->cl_rk;
+	struct child_sa *cs = &rk->rk_new, *old = &sl->cl_cur;
 	const struct cfg_child *cc = cs->cs_cfg;
 	uint8_t shared[DH_MAX_SECRET];
 	struct prop props[PROP_MAX];
@@ -856,27 +1025,11 @@ void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	struct notify n;
 	size_t ke_len, slen = 0;
 	uint16_t group;
-	bool busy;
 	int np;
 
-	if (sa->sa_ike_rekeying) {
-		busy = pld_find_error(&msg->pl, &n) &&
-		       n.type == IKEV2_N_TEMPORARY_FAILURE;
-		ikev2_sa_init_rekey_recv(sa, msg);
-		if (busy && sa->sa_state == IKE_S_ESTABLISHED &&
-		    sa->sa_rekey_timer.tmr_cb) {
-			log_info(LOG_IKE, "%s: peer is busy (TEMPORARY_FAILURE"
-				 "), rekeying the IKE SA again shortly",
-				 ike_sa_name(sa));
-			timer_add(&sa->sa_rekey_timer, retry_ms());
-		}
-		return;
-	}
-	if (!sa->sa_rekeying)
-		return;
-	sa->sa_rekeying = false;
+	sl->cl_rekeying = false;
 	if (pld_find_error(&msg->pl, &n)) {
-		rekey_refused(sa, &n);
+		rekey_refused(sl, &n);
 		return;
 	}
 	if (!msg->pl.sa.p || !msg->pl.nonce.p) {
@@ -899,15 +1052,14 @@ void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 		log_info(LOG_CHD, "%s: rekey of CHILD SA %s crossed the peer's "
 			 "delete: deleting the new pair %08x_i too",
 			 ike_sa_name(sa), cc->name, cs->cs_spi_in);
-		send_delete(sa, cs->cs_spi_in);
+		ikev2_child_send_delete(sa, cs->cs_spi_in);
 		return;
 	}
 	if (cs->cs_sel.has_dh && cs->cs_sel.dh) {
-		if (!msg->pl.ke.p || !sa->sa_rekey_dh ||
+		if (!msg->pl.ke.p || !rk->rk_dh ||
 		    (pld_ke(&msg->pl.ke, &group, &ke, &ke_len),
-		     group != dh_group(sa->sa_rekey_dh)) ||
-		    dh_derive(sa->sa_rekey_dh, ke, ke_len, shared, &slen,
-			      &err)) {
+		     group != dh_group(rk->rk_dh)) ||
+		    dh_derive(rk->rk_dh, ke, ke_len, shared, &slen, &err)) {
 			ike_diag(sa, NULL, LOG_CHD, "%s: rekey: no usable KE payload for "
 				  "DH group %u", ike_sa_name(sa),
 				  cs->cs_sel.dh);
@@ -915,23 +1067,53 @@ void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 		}
 	}
 	cs->cs_spi_out = get32(cs->cs_sel.spi);
-	ck = (struct child_keys){ sa->sa_rekey_ni, msg->pl.nonce.p, shared,
-				  sizeof(sa->sa_rekey_ni), msg->pl.nonce.len,
+	ck = (struct child_keys){ rk->rk_ni, msg->pl.nonce.p, shared,
+				  sizeof(rk->rk_ni), msg->pl.nonce.len,
 				  slen, true };
 	if (child_sa_install(sa, cs, &ck, true)) {
 		crypto_wipe(shared, sizeof(shared));
 		return;
 	}
 	crypto_wipe(shared, sizeof(shared));
-	if (sa->sa_child_peer.cs_installed) {
-		collision(sa, cs, msg->pl.nonce.p, msg->pl.nonce.len);
+	if (rk->rk_peer.cs_installed) {
+		collision(sl, cs, msg->pl.nonce.p, msg->pl.nonce.len);
 		return;
 	}
 	move_policies(cs, old);
-	sa->sa_child_old = *old;
+	rk->rk_old = *old;
 	*old = *cs;
 	memset(cs, 0, sizeof(*cs));
-	delete_old(sa);
+	delete_old(sl);
+}
+
+void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
+{
+	struct child_slot *sl;
+	struct notify n;
+	bool busy;
+
+	if (sa->sa_ike_rekeying) {
+		busy = pld_find_error(&msg->pl, &n) &&
+		       n.type == IKEV2_N_TEMPORARY_FAILURE;
+		ikev2_sa_init_rekey_recv(sa, msg);
+		if (busy && sa->sa_state == IKE_S_ESTABLISHED &&
+		    sa->sa_rekey_timer.tmr_cb) {
+			log_info(LOG_IKE, "%s: peer is busy (TEMPORARY_FAILURE"
+				 "), rekeying the IKE SA again shortly",
+				 ike_sa_name(sa));
+			timer_add(&sa->sa_rekey_timer, retry_ms());
+		}
+		return;
+	}
+	sl = child_slot_in_flight(sa);
+	if (!sl)
+		return;
+	if (sl->cl_rekeying)
+		rekey_response(sl, msg);
+	else
+		ikev2_child_new_response(sa, sl, msg);
+	child_slot_gc(sa);
+	ikev2_child_kick(sa);
 }
 
 /* cs->cs_out_deferred: the outbound SA as child_sa_install() built it,

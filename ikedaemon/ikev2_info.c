@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "child_sa.h"
+#include "child_slot.h"
 #include "ike_sa.h"
 #include "ikev2.h"
 #include "ikev2_child.h"
@@ -51,6 +52,7 @@ void ikev2_info_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 			pld_add_delete(&pb, IKEV2_PROTO_ESP, 4, ours, 1);
 		}
 	}
+	child_slot_gc(sa);
 	if (delete_ike) {
 		buf_reset(&plds);
 		pld_builder_init(&pb, &plds);

@@ -13,6 +13,7 @@
 #include "ikev2.h"
 #include "ikev2_cookie.h"
 #include "ikev2_auth.h"
+#include "ikev2_child.h"
 #include "ikev2_exch.h"
 #include "ikev2_msg.h"
 #include "log.h"
@@ -592,10 +593,8 @@ void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
 	}
 	nsa->sa_keyed = true;
 	/* the CHILD SAs move to the new IKE SA */
-	nsa->sa_child = sa->sa_child;
-	nsa->sa_child_old = sa->sa_child_old;
-	memset(&sa->sa_child, 0, sizeof(sa->sa_child));
-	memset(&sa->sa_child_old, 0, sizeof(sa->sa_child_old));
+	child_slot_move_all(nsa, sa);
+	ikev2_child_kick(nsa);
 	sa->sa_rekeyed = true;
 
 	memcpy(sel.spi, nsa->sa_spi_r, 8);
@@ -680,7 +679,8 @@ int ikev2_sa_init_rekey_start(struct ike_sa *sa)
 
 	if (sa->sa_state != IKE_S_ESTABLISHED || sa->sa_rekeyed)
 		return 0;
-	if (sa->sa_req_pending || sa->sa_rekeying || sa->sa_ike_rekeying)
+	if (sa->sa_req_pending || ikev2_child_busy(sa) ||
+	    sa->sa_ike_rekeying)
 		return -1;
 	nsa = ike_sa_new(true, c);
 	if (!nsa)
@@ -769,10 +769,8 @@ void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg)
 		goto bad;
 	}
 	crypto_wipe(shared, sizeof(shared));
-	nsa->sa_child = sa->sa_child;
-	nsa->sa_child_old = sa->sa_child_old;
-	memset(&sa->sa_child, 0, sizeof(sa->sa_child));
-	memset(&sa->sa_child_old, 0, sizeof(sa->sa_child_old));
+	child_slot_move_all(nsa, sa);
+	ikev2_child_kick(nsa);
 	sa->sa_rekeyed = true;
 	nsa->sa_state = IKE_S_ESTABLISHED;
 	timer_del(&nsa->sa_life_timer);

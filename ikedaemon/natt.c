@@ -6,6 +6,7 @@
 #include <linux/ikesec.h>
 
 #include "child_sa.h"
+#include "child_slot.h"
 #include "config.h"
 #include "ike_sa.h"
 #include "ikev2.h"
@@ -24,20 +25,28 @@ static bool behind_nat(const struct ike_sa *sa)
 	return sa->sa_nat_local || sa->sa_nat_fake;
 }
 
-/* Did our outbound ESP to the peer move since the last look? The module's
- * counter of the CHILD SA's outbound SA, read once per interval.
+/* Did our outbound ESP to the peer move since the last look? The sum of
+ * the module's counters of every CHILD SA's outbound SA, read once per
+ * interval.
  */
 static bool esp_sent(struct ike_sa *sa)
 {
-	const struct child_sa *cs = &sa->sa_child;
-	uint64_t n;
+	struct child_slot *sl;
+	uint64_t n, sum = 0;
 
-	if (!cs->cs_installed || !natt_encap(sa) ||
-	    kernel_sa_packets(IKESEC_DIR_OUT, cs->cs_spi_out, &sa->sa_peer, &n))
+	if (!natt_encap(sa))
 		return false;
-	if (n == sa->sa_ka_esp_out)
+	child_slot_for_each(sl, sa) {
+		const struct child_sa *cs = &sl->cl_cur;
+
+		if (cs->cs_installed &&
+		    !kernel_sa_packets(IKESEC_DIR_OUT, cs->cs_spi_out,
+				       &sa->sa_peer, &n))
+			sum += n;
+	}
+	if (sum == sa->sa_ka_esp_out)
 		return false;
-	sa->sa_ka_esp_out = n;
+	sa->sa_ka_esp_out = sum;
 	return true;
 }
 

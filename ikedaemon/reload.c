@@ -18,6 +18,7 @@
 #include "config.h"
 #include "control.h"
 #include "ike_sa.h"
+#include "ikev2_child.h"
 #include "ikev2_exch.h"
 #include "log.h"
 #include "reload.h"
@@ -48,9 +49,25 @@ static const struct cfg_child *rebind_child(const struct cfg_conn *old,
 	return &new->children[cc - old->children];
 }
 
+static void rebind_slot(const struct cfg_conn *old,
+			const struct cfg_conn *new, struct child_slot *sl)
+{
+	struct child_rekey *rk = sl->cl_rk;
+
+	sl->cl_cfg = rebind_child(old, new, sl->cl_cfg);
+	sl->cl_cur.cs_cfg = rebind_child(old, new, sl->cl_cur.cs_cfg);
+	if (!rk)
+		return;
+	rk->rk_old.cs_cfg = rebind_child(old, new, rk->rk_old.cs_cfg);
+	rk->rk_new.cs_cfg = rebind_child(old, new, rk->rk_new.cs_cfg);
+	rk->rk_peer.cs_cfg = rebind_child(old, new, rk->rk_peer.cs_cfg);
+	rk->rk_dying.cs_cfg = rebind_child(old, new, rk->rk_dying.cs_cfg);
+}
+
 /* Unchanged: the SAs of old now run on new (same settings). */
 static int keep(const struct cfg_conn *old, const struct cfg_conn *new)
 {
+	struct child_slot *sl;
 	struct ike_sa *sa;
 	int n = 0;
 
@@ -59,12 +76,8 @@ static int keep(const struct cfg_conn *old, const struct cfg_conn *new)
 			continue;
 		sa->sa_conn = new;
 		sa->sa_child_cfg = rebind_child(old, new, sa->sa_child_cfg);
-		sa->sa_child.cs_cfg = rebind_child(old, new,
-						   sa->sa_child.cs_cfg);
-		sa->sa_child_old.cs_cfg = rebind_child(old, new,
-						       sa->sa_child_old.cs_cfg);
-		sa->sa_child_new.cs_cfg = rebind_child(old, new,
-						       sa->sa_child_new.cs_cfg);
+		child_slot_for_each(sl, sa)
+			rebind_slot(old, new, sl);
 		if (sa->sa_state != IKE_S_DEAD && sa->sa_state !=
 		    IKE_S_DELETING)
 			n++;
@@ -94,12 +107,15 @@ static int drop(const struct cfg_conn *old, const char *why)
 
 static void start(const struct cfg_conn *c)
 {
+	struct ike_sa *sa;
 	int j;
 
 	trap_install_conn(c);
 	for (j = 0; j < c->n_children; j++)
 		if (c->children[j].start_action == CFG_START_START) {
-			ike_sa_initiate(c, &c->children[j]);
+			sa = ike_sa_start(c, &c->children[j]);
+			if (sa)
+				ikev2_child_queue_conn(sa, true);
 			return;
 		}
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Trap policies (start_action = trap); see trap.h. An acquire for a
- * connection that already has an IKE SA under way is ignored: the module
- * repeats it every IKESEC_ACQUIRE_RETRY_SECONDS while no SA exists.
+ * connection that already has an IKE SA queues the child on it (created
+ * by CREATE_CHILD_SA once the IKE SA is up), unless it has it already:
+ * the module repeats the acquire every IKESEC_ACQUIRE_RETRY_SECONDS while
+ * no SA exists.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 
 #include "config.h"
 #include "ike_sa.h"
+#include "ikev2_child.h"
 #include "kernel.h"
 #include "log.h"
 #include "net.h"
@@ -177,9 +180,16 @@ void trap_acquire(uint32_t policy_id)
 found:
 	for (sa = ike_sa_first(); sa; sa = sa->sa_next)
 		if (sa->sa_conn == t->conn && sa->sa_state != IKE_S_DEAD &&
-		    sa->sa_state != IKE_S_DELETING) {
-			log_debug(LOG_KNL, "acquire for %s: IKE SA %s under way",
-				  t->child->name, ike_sa_name(sa));
+		    sa->sa_state != IKE_S_DELETING && !sa->sa_rekeyed) {
+			/* a further CHILD SA on it (1.3.1), once */
+			if (ikev2_child_queue(sa, t->child))
+				log_info(LOG_KNL, "acquire for child %s of %s: "
+					 "CREATE_CHILD_SA on %s", t->child->name,
+					 t->conn->name, ike_sa_name(sa));
+			else
+				log_debug(LOG_KNL, "acquire for %s: IKE SA %s "
+					  "under way", t->child->name,
+					  ike_sa_name(sa));
 			return;
 		}
 	log_info(LOG_KNL, "acquire for child %s of %s: initiating",

@@ -1,0 +1,237 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of ike_children*.sh (source after lib.sh and ike_lib.sh, with
+# A, B and DIR set): charon's and our configurations with two children,
+# the second pair of inner networks, per-child SPIs and counters.
+#
+#   child net  10.0.1.0/24  <=> 10.0.2.0/24
+#   child net2 10.0.11.0/24 <=> 10.0.12.0/24
+#   (charon's child stray 10.0.22.0/24 <=> 10.0.21.0/24: not ours)
+
+IKE=aes256gcm16-prfsha256-x25519
+
+# conf_charon ESP: charon's connection with children net, net2, stray.
+conf_charon() {
+	local c
+	mkdir -p "$DIR/b/swanctl"
+	{
+		cat <<-CONF
+		connections {
+			peer {
+				local_addrs = 192.0.2.2
+				remote_addrs = 192.0.2.1
+				proposals = $IKE
+				local {
+					auth = psk
+					id = moon.example
+				}
+				remote {
+					auth = psk
+					id = sun.example
+				}
+				children {
+		CONF
+		for c in "net 10.0.2.0/24 10.0.1.0/24" \
+			 "net2 10.0.12.0/24 10.0.11.0/24" \
+			 "stray 10.0.22.0/24 10.0.21.0/24"; do
+			set -- $c
+			cat <<-CONF
+					$1 {
+						local_ts = $2
+						remote_ts = $3
+						esp_proposals = $ESP
+						start_action = none
+					}
+			CONF
+		done
+		cat <<-CONF
+				}
+			}
+		}
+		secrets {
+			ike-peer {
+				id-1 = moon.example
+				id-2 = sun.example
+				secret = "$IKE_PSK"
+			}
+		}
+		CONF
+	} > "$DIR/b/swanctl/swanctl.conf"
+}
+
+# conf_ours START [START2]: our connection gw with children net and net2
+# (start_action START, net2's START2 if given), ESP proposals $ESP.
+conf_ours() {
+	local start=$1 start2=${2:-$1} c
+	{
+		cat <<-CONF
+		connections {
+			gw {
+				local_addrs = 192.0.2.1
+				remote_addrs = 192.0.2.2
+				proposals = $IKE
+				local {
+					auth = psk
+					id = sun.example
+				}
+				remote {
+					auth = psk
+					id = moon.example
+				}
+				children {
+		CONF
+		for c in "net 10.0.1.0/24 10.0.2.0/24 $start" \
+			 "net2 10.0.11.0/24 10.0.12.0/24 $start2"; do
+			set -- $c
+			cat <<-CONF
+					$1 {
+						local_ts = $2
+						remote_ts = $3
+						esp_proposals = $ESP
+						start_action = $4
+					}
+			CONF
+		done
+		cat <<-CONF
+				}
+			}
+		}
+		secrets {
+			ike-gw {
+				id-1 = sun.example
+				id-2 = moon.example
+				secret = "$IKE_PSK"
+			}
+		}
+		CONF
+	} > "$DIR/a/ikedaemon.conf"
+}
+
+# The second pair of inner networks.
+topology_net2() {
+	ip -n "$A" addr add 10.0.11.1/24 dev inner
+	ip -n "$B" addr add 10.0.12.1/24 dev inner
+	ip -n "$A" route add 10.0.12.0/24 via 192.0.2.2 src 10.0.11.1
+	ip -n "$B" route add 10.0.11.0/24 via 192.0.2.1 src 10.0.12.1
+}
+
+# our_spis CHILD: "IN OUT" ESP SPIs of that child in `ikectl status'.
+our_spis() {
+	ikectl_d "$DIR/a" status 2>/dev/null | sed -n \
+		"s/^  $1: INSTALLED.*ESP SPIs: \([0-9a-f]*\)_i \([0-9a-f]*\)_o.*/\1 \2/p" |
+		head -n 1
+}
+
+# their_spis CHILD: "IN OUT" of charon's installed CHILD SA of that name.
+their_spis() {
+	swanctl_ "$DIR/b" --list-sas 2>/dev/null | awk -v c="$1" '
+		/reqid/ { inst = /INSTALLED/ && $1 == c ":" }
+		inst && $1 == "in" && !i { i = $2; sub(",", "", i) }
+		inst && $1 == "out" && !o { o = $2; sub(",", "", o) }
+		END { if (i) print i, o }'
+}
+
+# agree CHILD: both ends report the same SA pair for it.
+agree() {
+	local ours theirs
+	ours=$(our_spis "$1")
+	theirs=$(their_spis "$1")
+	echo "# $1: ikedaemon in/out [$ours], charon in/out [$theirs]"
+	set -- $ours $theirs
+	[ $# = 4 ] && [ "$1" = "$4" ] && [ "$2" = "$3" ]
+}
+
+# sa_packets DIR SPI: packets counted on that ikesec SA.
+sa_packets() {
+	ip netns exec "$A" "$IKECTL" -j sa show 2>/dev/null | python3 -c '
+import json, sys
+d, spi = sys.argv[1], int(sys.argv[2], 16)
+for sa in json.load(sys.stdin):
+    if sa.get("dir") == d and int(str(sa.get("spi")), 0) == spi:
+        print(sa.get("stats", {}).get("packets", 0)); break
+else:
+    print(-1)' "$1" "$2"
+}
+
+# ping_child CHILD SRC DST: 3 pings from SRC to DST; both SAs of CHILD
+# count them (ikesec encrypted the requests, decrypted the replies).
+ping_child() {
+	local spis i0 o0 i1 o1
+	spis=$(our_spis "$1")
+	set -- "$1" "$2" "$3" $spis
+	[ $# = 5 ] || return 1
+	i0=$(sa_packets in "$4"); o0=$(sa_packets out "$5")
+	ip netns exec "$A" ping -q -c 3 -i 0.2 -W 2 -I "$2" "$3" \
+		>/dev/null 2>&1 || return 1
+	i1=$(sa_packets in "$4"); o1=$(sa_packets out "$5")
+	echo "# $1: SA $4 (in) $i0 -> $i1 packets, SA $5 (out) $o0 -> $o1"
+	[ "$i0" -ge 0 ] && [ "$o0" -ge 0 ] && [ $((i1 - i0)) -ge 3 ] &&
+		[ $((o1 - o0)) -ge 3 ]
+}
+
+# A ping every 50 ms from 10.0.11.1 to 10.0.12.1 (child net2) until
+# ping_stop; LOST as in ike_rekey.sh.
+ping_start() {
+	ip netns exec "$A" ping -i 0.05 -W 2 -I 10.0.11.1 10.0.12.1 \
+		> "$DIR/ping.out" 2>&1 &
+	echo $! > "$DIR/ping.pid"
+	wait_for 5 grep -q icmp_seq "$DIR/ping.out"
+}
+
+ping_stop() {
+	[ -f "$DIR/ping.pid" ] || return 0
+	kill -INT "$(cat "$DIR/ping.pid")"
+	wait_for 5 grep -q "packets transmitted" "$DIR/ping.out"
+	rm -f "$DIR/ping.pid"
+	SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$DIR/ping.out")
+	read -r REPLIES LOST < <(sed -n 's/.*icmp_seq=\([0-9]*\) .*time=.*/\1/p' \
+		"$DIR/ping.out" | sort -n | awk '
+		{ n++; if ($1 > max) max = $1 }
+		END { print n + 0, (n ? max - n : 0) }')
+}
+
+zero_loss() {
+	ktap_check "$1: $SENT pings sent, $REPLIES answered, $LOST lost" \
+		test "${LOST:-1}" -eq 0 -a "${REPLIES:-0}" -gt 20
+}
+
+charon_installed() {
+	swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c 'INSTALLED'
+}
+ours_installed() {
+	ikectl_d "$DIR/a" status 2>/dev/null | grep -c ': INSTALLED'
+}
+both_up() {
+	[ "$(ours_installed)" = 2 ] && [ "$(charon_installed)" = 2 ]
+}
+
+# `ikectl -j status': one IKE SA with children net and net2.
+json_children() {
+	ikectl_d "$DIR/a" -j status | python3 -c '
+import json, sys
+sas = [s for s in json.load(sys.stdin)["ike_sas"] if s["children"]]
+names = sorted(c["name"] for c in sas[0]["children"]) if sas else []
+print("# -j status:", len(sas), "IKE SA(s) with children", names)
+sys.exit(len(sas) != 1 or names != ["net", "net2"])'
+}
+
+# check_up_both ROLE: both children up on both ends, traffic through each.
+check_up_both() {
+	ktap_check "$1: CHILD SA net established" \
+		log_wait 40 "$DIR/a/ikedaemon.log" "CHILD SA net established"
+	ktap_check "$1: CHILD SA net2 established by CREATE_CHILD_SA" \
+		log_wait 40 "$DIR/a/ikedaemon.log" "CHILD SA net2 established"
+	log_show "$DIR/a/ikedaemon.log" "CHILD SA net2 established"
+	ktap_check "$1: two CHILD SAs installed at both ends (ikedaemon $(ours_installed), charon $(charon_installed))" \
+		wait_for 10 both_up
+	ktap_check "$1: ikectl -j status lists net and net2 on one IKE SA" \
+		json_children
+	ktap_check "$1: one IKE SA at charon" test \
+		"$(swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c ESTABLISHED)" = 1
+	ktap_check "$1: SPIs of net agree" agree net
+	ktap_check "$1: SPIs of net2 agree" agree net2
+	ktap_check "$1: ping through net, its SA pair counts it" \
+		ping_child net 10.0.1.1 10.0.2.1
+	ktap_check "$1: ping through net2, its SA pair counts it" \
+		ping_child net2 10.0.11.1 10.0.12.1
+}
+
