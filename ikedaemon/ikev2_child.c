@@ -764,6 +764,31 @@ out:
 }
 
 /*
+ * The payloads of our CREATE_CHILD_SA request for cs that follow a REKEY_SA
+ * notify, if any (1.3.1, 1.3.3): [USE_TRANSPORT_MODE] SA Ni [KEi] TSi TSr,
+ * with the nonce and PFS key of rk.
+ */
+void ikev2_child_add_request(struct pld_builder *pb, const struct child_sa *cs,
+			     const struct prop *props, int n,
+			     const struct child_rekey *rk)
+{
+	uint8_t pub[DH_MAX_PUB];
+	uint16_t group = rk->rk_dh ? dh_group(rk->rk_dh) : 0;
+
+	if (cs->cs_transport)
+		pld_add_notify(pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
+			       NULL, 0);
+	pld_add_sa(pb, props, n);
+	pld_add_nonce(pb, rk->rk_ni, sizeof(rk->rk_ni));
+	if (group) {
+		dh_public(rk->rk_dh, pub, dh_pub_len(group));
+		pld_add_ke(pb, group, pub, dh_pub_len(group));
+	}
+	pld_add_ts(pb, IKEV2_PLD_TSI, cs->cs_ts_l, cs->cs_n_ts_l);
+	pld_add_ts(pb, IKEV2_PLD_TSR, cs->cs_ts_r, cs->cs_n_ts_r);
+}
+
+/*
  * CREATE_CHILD_SA request (1.3): rekeying the IKE SA (1.3.2, in
  * ikev2_sa_init.c), one of our CHILD SAs (1.3.3), also while we rekey it
  * ourselves (a collision, 2.8.1), or a new CHILD SA (1.3.1, in
@@ -826,7 +851,7 @@ int ikev2_child_rekey_slot(struct ike_sa *sa, struct child_slot *sl)
 	struct child_sa *old = &sl->cl_cur, *cs;
 	const struct cfg_child *cc = old->cs_cfg;
 	struct prop props[CFG_MAX_PROPOSALS];
-	uint8_t spi[4], pub[DH_MAX_PUB];
+	uint8_t spi[4];
 	struct child_rekey *rk;
 	struct pld_builder pb;
 	uint16_t group;
@@ -868,17 +893,7 @@ int ikev2_child_rekey_slot(struct ike_sa *sa, struct child_slot *sl)
 	put_spi_be(spi, old->cs_spi_in);
 	pld_add_notify(&pb, IKEV2_PROTO_ESP, spi, 4, IKEV2_N_REKEY_SA, NULL,
 		       0);
-	if (cs->cs_transport)
-		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
-			       NULL, 0);
-	pld_add_sa(&pb, props, n);
-	pld_add_nonce(&pb, rk->rk_ni, sizeof(rk->rk_ni));
-	if (group) {
-		dh_public(rk->rk_dh, pub, dh_pub_len(group));
-		pld_add_ke(&pb, group, pub, dh_pub_len(group));
-	}
-	pld_add_ts(&pb, IKEV2_PLD_TSI, cs->cs_ts_l, cs->cs_n_ts_l);
-	pld_add_ts(&pb, IKEV2_PLD_TSR, cs->cs_ts_r, cs->cs_n_ts_r);
+	ikev2_child_add_request(&pb, cs, props, n, rk);
 	if (!plds.err && !ikev2_msg_request(sa, IKEV2_EXCH_CREATE_CHILD_SA,
 					    &plds, pb.first)) {
 		sl->cl_rekeying = true;

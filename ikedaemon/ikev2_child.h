@@ -12,10 +12,12 @@
 #include <stdint.h>
 
 struct cfg_child;
+struct child_rekey;
 struct child_sa;
 struct child_slot;
 struct ike_sa;
 struct ikev2_msg;
+struct pld_builder;
 struct prop;
 struct ts;
 
@@ -51,6 +53,9 @@ int ikev2_child_send_delete(struct ike_sa *sa, uint32_t spi_in);
 void ikev2_child_esp_props(const struct cfg_child *cc, uint32_t spi,
 			   bool pfs, struct prop *props, int *n);
 uint16_t ikev2_child_pfs_group(const struct cfg_child *cc);
+void ikev2_child_add_request(struct pld_builder *pb, const struct child_sa *cs,
+			     const struct prop *props, int n,
+			     const struct child_rekey *rk);
 void ikev2_child_answer(struct ike_sa *sa, struct ikev2_msg *msg,
 			uint16_t type, const uint8_t *data, size_t len);
 /* PFS: g^ir into shared, our public value into pub; answers the request

@@ -66,7 +66,6 @@ static int create_send(struct ike_sa *sa, struct child_slot *sl)
 	const struct cfg_child *cc = sl->cl_cfg;
 	struct child_sa *cs = &sl->cl_cur;
 	struct prop props[CFG_MAX_PROPOSALS];
-	uint8_t pub[DH_MAX_PUB];
 	struct child_rekey *rk = child_slot_rk(sl);
 	struct pld_builder pb;
 	struct buf plds;
@@ -96,17 +95,7 @@ static int create_send(struct ike_sa *sa, struct child_slot *sl)
 				    &sa->sa_peer, cs->cs_ts_r, TS_MAX);
 	buf_init(&plds);
 	pld_builder_init(&pb, &plds);
-	if (cs->cs_transport)
-		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_USE_TRANSPORT_MODE,
-			       NULL, 0);
-	pld_add_sa(&pb, props, n);
-	pld_add_nonce(&pb, rk->rk_ni, sizeof(rk->rk_ni));
-	if (group) {
-		dh_public(rk->rk_dh, pub, dh_pub_len(group));
-		pld_add_ke(&pb, group, pub, dh_pub_len(group));
-	}
-	pld_add_ts(&pb, IKEV2_PLD_TSI, cs->cs_ts_l, cs->cs_n_ts_l);
-	pld_add_ts(&pb, IKEV2_PLD_TSR, cs->cs_ts_r, cs->cs_n_ts_r);
+	ikev2_child_add_request(&pb, cs, props, n, rk);
 	if (!plds.err && !ikev2_msg_request(sa, IKEV2_EXCH_CREATE_CHILD_SA,
 					    &plds, pb.first)) {
 		sl->cl_state = CHILD_CREATING;

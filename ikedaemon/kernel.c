@@ -331,18 +331,17 @@ int kernel_sa_add(const struct kernel_sa *sa)
 	return transact(msg, what, &r);
 }
 
-int kernel_sa_del(uint8_t dir, uint32_t spi,
-		  const struct sockaddr_storage *peer)
+/* A request of cmd naming one SA: its direction, SPI and, outbound, the
+ * peer. NULL without memory.
+ */
+static struct nl_msg *sa_id_msg(uint8_t cmd, uint8_t dir, uint32_t spi,
+				const struct sockaddr_storage *peer)
 {
-	struct nl_msg *msg = new_msg(IKESEC_CMD_SA_DEL);
+	struct nl_msg *msg = new_msg(cmd);
 	struct nlattr *n;
-	struct reply r;
-	char what[64];
 
-	snprintf(what, sizeof(what), "deleting %s SA 0x%08x",
-		 dir == IKESEC_DIR_IN ? "inbound" : "outbound", spi);
 	if (!msg)
-		return -ENOMEM;
+		return NULL;
 	n = nla_nest_start(msg, IKESEC_A_SA);
 	if (!n || nla_put_u8(msg, IKESEC_SA_A_DIR, dir) ||
 	    nla_put_u32(msg, IKESEC_SA_A_SPI, spi) ||
@@ -350,35 +349,38 @@ int kernel_sa_del(uint8_t dir, uint32_t spi,
 	     put_addr(msg, IKESEC_SA_A_PEER_IPV4, IKESEC_SA_A_PEER_IPV6,
 		      peer))) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return NULL;
 	}
 	nla_nest_end(msg, n);
+	return msg;
+}
+
+int kernel_sa_del(uint8_t dir, uint32_t spi,
+		  const struct sockaddr_storage *peer)
+{
+	struct nl_msg *msg = sa_id_msg(IKESEC_CMD_SA_DEL, dir, spi, peer);
+	struct reply r;
+	char what[64];
+
+	if (!msg)
+		return -ENOMEM;
+	snprintf(what, sizeof(what), "deleting %s SA 0x%08x",
+		 dir == IKESEC_DIR_IN ? "inbound" : "outbound", spi);
 	return transact(msg, what, &r);
 }
 
 int kernel_sa_packets(uint8_t dir, uint32_t spi,
 		      const struct sockaddr_storage *peer, uint64_t *packets)
 {
-	struct nl_msg *msg = new_msg(IKESEC_CMD_SA_GET);
-	struct nlattr *n;
+	struct nl_msg *msg = sa_id_msg(IKESEC_CMD_SA_GET, dir, spi, peer);
 	struct reply r;
 	char what[64];
 	int ret;
 
-	snprintf(what, sizeof(what), "reading %s SA 0x%08x",
-		 dir == IKESEC_DIR_IN ? "inbound" : "outbound", spi);
 	if (!msg)
 		return -ENOMEM;
-	n = nla_nest_start(msg, IKESEC_A_SA);
-	if (!n || nla_put_u8(msg, IKESEC_SA_A_DIR, dir) ||
-	    nla_put_u32(msg, IKESEC_SA_A_SPI, spi) ||
-	    (dir == IKESEC_DIR_OUT &&
-	     put_addr(msg, IKESEC_SA_A_PEER_IPV4, IKESEC_SA_A_PEER_IPV6,
-		      peer))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(msg, n);
+	snprintf(what, sizeof(what), "reading %s SA 0x%08x",
+		 dir == IKESEC_DIR_IN ? "inbound" : "outbound", spi);
 	ret = transact(msg, what, &r);
 	if (!ret && !r.got)
 		ret = -EIO;

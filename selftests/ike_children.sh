@@ -23,32 +23,10 @@ require_ike
 require_cmd ping python3
 require_module
 
-A=ikesec-ch-a-$ns_suffix
-B=ikesec-ch-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_children.XXXXXX)
-mark=ch-$$
-
-cleanup() {
-	ping_stop 2>/dev/null
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$DIR"/a/ikedaemon.log "$DIR"/b/charon.log; do
-			[ -f "$f" ] && grep -v '\[NET\]\|\[ENC\]' "$f" |
-				tail -n 50 | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+children_bed ch
 
 ktap_plan 30
-dmesg_mark "$mark"
-mkdir -p "$DIR/a" "$DIR/b"
-ike_topology "$A" "$B" || exit 1
-topology_net2
+children_topology
 
 # --- charon initiates both children, ikedaemon responds ---
 ESP=aes256gcm16

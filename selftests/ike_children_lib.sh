@@ -235,3 +235,35 @@ check_up_both() {
 		ping_child net2 10.0.11.1 10.0.12.1
 }
 
+# children_bed TAG: the namespaces ikesec-TAG-{a,b}-*, a work directory,
+# and a cleanup that prints both daemons' logs when a check failed.
+children_bed() {
+	A=ikesec-$1-a-$ns_suffix
+	B=ikesec-$1-b-$ns_suffix
+	DIR=$(mktemp -d "/tmp/ike_children_$1.XXXXXX")
+	mark=$1-$$
+	trap children_cleanup EXIT
+}
+
+children_cleanup() {
+	ping_stop 2>/dev/null
+	ikedaemon_stop "$DIR/a"
+	charon_stop "$DIR/b"
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	if [ "$ktap_failed" = 1 ]; then
+		for f in "$DIR"/a/ikedaemon.log "$DIR"/b/charon.log; do
+			[ -f "$f" ] && grep -v '\[NET\]\|\[ENC\]' "$f" |
+				tail -n 50 | sed "s|^|# $(basename "$f"): |"
+		done
+	fi
+	rm -rf "$DIR"
+}
+
+# children_topology: after ktap_plan, both namespaces with both inner nets.
+children_topology() {
+	dmesg_mark "$mark"
+	mkdir -p "$DIR/a" "$DIR/b"
+	ike_topology "$A" "$B" || exit 1
+	topology_net2
+}
