@@ -203,6 +203,7 @@ static void sa_free(struct ike_sa *sa)
 	child_slot_free_all(sa);
 	ike_sa_init_done(sa);
 	free(sa->sa_peer_cert);
+	free(sa->sa_collide_nonce);
 	buf_free(&sa->sa_req);
 	buf_free(&sa->sa_resp);
 	crypto_wipe(sa, sizeof(*sa));

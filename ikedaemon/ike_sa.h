@@ -86,6 +86,13 @@ struct ike_sa {
 	bool sa_diag;			/* a diagnostic was recorded */
 	bool sa_ike_rekeying;		/* our IKE SA rekey is in flight */
 	uint8_t sa_ike_rekey_spi[8];	/* ... for the new SA with this SPI */
+	/* The peer rekeyed the IKE SA while ours was in flight (2.8.2): our
+	 * SPI of the SA it made, and the lower nonce of its exchange, kept
+	 * until our own answer says which new SA is redundant.
+	 */
+	uint8_t sa_collide_spi[8];
+	uint8_t *sa_collide_nonce;
+	size_t sa_collide_nonce_len;
 	struct timer sa_rekey_timer;	/* conn rekey_time */
 
 	struct cfg_id sa_id_l, sa_id_r;	/* ours; the peer's as received */

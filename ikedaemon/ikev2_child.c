@@ -383,13 +383,11 @@ static bool slot_busy(const struct child_slot *sl)
 	       (rk && (rk->rk_old.cs_installed || rk->rk_peer.cs_installed));
 }
 
-/* Is a CHILD or IKE rekey of sa, or its aftermath, under way? */
-static bool rekey_busy(struct ike_sa *sa)
+/* Is a CHILD SA rekey of sa, or its aftermath, under way? */
+static bool children_busy(struct ike_sa *sa)
 {
 	struct child_slot *sl;
 
-	if (sa->sa_ike_rekeying)
-		return true;
 	child_slot_for_each(sl, sa)
 		if (slot_busy(sl))
 			return true;
@@ -805,13 +803,18 @@ void ikev2_child_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	if (msg->pl.sa.p) {
 		pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
 		if (np && props[0].proto == IKEV2_PROTO_IKE) {
-			if (rekey_busy(sa)) {
-				/* 2.8.2 simplified: the peer retries */
+			/* ours in flight too: a collision (2.8.2), both
+			 * complete; anything else: the peer retries
+			 */
+			if (sa->sa_rekeyed || sa->sa_collide_nonce ||
+			    children_busy(sa)) {
 				log_info(LOG_IKE, "%s: IKE SA rekey by the "
-					 "peer while a%s rekey is in progress: "
-					 "TEMPORARY_FAILURE", ike_sa_name(sa),
-					 sa->sa_ike_rekeying ? "n IKE SA" :
-					 " CHILD SA");
+					 "peer while %s: TEMPORARY_FAILURE",
+					 ike_sa_name(sa), sa->sa_rekeyed ?
+					 "this IKE SA is already replaced" :
+					 sa->sa_collide_nonce ?
+					 "two rekeys are in progress" :
+					 "a CHILD SA rekey is in progress");
 				ikev2_child_answer(sa, msg,
 						   IKEV2_N_TEMPORARY_FAILURE,
 						   NULL, 0);

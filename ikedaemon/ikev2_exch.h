@@ -15,8 +15,17 @@
 int ikev2_sa_init_start(struct ike_sa *sa);
 void ikev2_sa_init_recv_request(struct ikev2_msg *msg);
 void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg);
-/* SKEYSEED and SK_* from g^ir (2.14); exported for the known-answer test. */
-/* Rekey the IKE SA ourselves after the connection's rekey_time. */
+/* The selected transforms -> crypto descriptors; -1 if unusable. */
+int ikev2_sa_init_algs(struct ike_sa *sa);
+/* {SK_d | SK_ai | ... | SK_pr} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) */
+int ikev2_sa_init_keys(struct ike_keys *k, const uint8_t *skeyseed,
+		       const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		       size_t nr_len, const uint8_t *spi_i,
+		       const uint8_t *spi_r);
+
+/* IKE SA rekey (1.3.2, 2.18, collisions 2.8.2), in ikev2_ike_rekey.c.
+ * Rekey the IKE SA ourselves after the connection's rekey_time.
+ */
 void ikev2_sa_init_rekey_arm(struct ike_sa *sa);
 int ikev2_sa_init_rekey_start(struct ike_sa *sa);
 /* The CREATE_CHILD_SA response to our IKE SA rekey. */
@@ -24,6 +33,7 @@ void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg);
 /* CREATE_CHILD_SA rekeying this IKE SA (1.3.2), props already decoded. */
 void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
 			 const struct prop *props, int np);
+/* SKEYSEED and SK_* from g^ir (2.14); exported for the known-answer test. */
 int ikev2_sa_init_derive(struct ike_keys *k, const uint8_t *shared,
 			 size_t slen, const uint8_t *ni, size_t ni_len,
 			 const uint8_t *nr, size_t nr_len,

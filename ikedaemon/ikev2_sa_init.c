@@ -96,9 +96,10 @@ static void check_natd(struct ike_sa *sa, const struct ikev2_msg *msg)
 /* {SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr}
  *	= prf+(SKEYSEED, Ni | Nr | SPIi | SPIr)
  */
-static int derive_sk(struct ike_keys *k, const uint8_t *skeyseed,
-		     const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-		     size_t nr_len, const uint8_t *spi_i, const uint8_t *spi_r)
+int ikev2_sa_init_keys(struct ike_keys *k, const uint8_t *skeyseed,
+		       const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		       size_t nr_len, const uint8_t *spi_i,
+		       const uint8_t *spi_r)
 {
 	uint8_t seed[2 * 256 + 16];
 	uint8_t keymat[CRYPTO_MAX_PRF_OUT * 3 + CRYPTO_MAX_KEY * 4];
@@ -148,14 +149,13 @@ int ikev2_sa_init_derive(struct ike_keys *k, const uint8_t *shared,
 	ret = crypto_prf(k->prf, nonces, ni_len + nr_len, shared, slen,
 			 skeyseed);
 	if (!ret)
-		ret = derive_sk(k, skeyseed, ni, ni_len, nr, nr_len, spi_i,
-				spi_r);
+		ret = ikev2_sa_init_keys(k, skeyseed, ni, ni_len, nr, nr_len,
+					 spi_i, spi_r);
 	crypto_wipe(skeyseed, sizeof(skeyseed));
 	return ret;
 }
 
-/* Transforms of the selection -> crypto descriptors. */
-static int set_algs(struct ike_sa *sa)
+int ikev2_sa_init_algs(struct ike_sa *sa)
 {
 	const struct prop_sel *s = &sa->sa_sel;
 	char name[64];
@@ -350,7 +350,7 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 	log_info(LOG_IKE, "%s: IKE_SA_INIT from %s, selected %s",
 		 ike_sa_name(sa), from, name);
 	sa->sa_dh = dh_new(sel.dh);
-	if (!sa->sa_dh || set_algs(sa) || derive(sa, ke, ke_len)) {
+	if (!sa->sa_dh || ikev2_sa_init_algs(sa) || derive(sa, ke, ke_len)) {
 		/* a KE we cannot use is dropped: INVALID_SYNTAX may only be
 		 * sent in an authenticated message (3.10.1)
 		 */
@@ -488,7 +488,7 @@ void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	memcpy(sa->sa_spi_r, &msg->hdr.spi_r, 8);
 	if (ike_sa_nonce(&sa->sa_nr, &sa->sa_nr_len, msg->pl.nonce.p,
 			 msg->pl.nonce.len) ||
-	    set_algs(sa) || derive(sa, ke, ke_len)) {
+	    ikev2_sa_init_algs(sa) || derive(sa, ke, ke_len)) {
 		ike_sa_destroy(sa, "key derivation failed");
 		return;
 	}
@@ -504,289 +504,4 @@ void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	natt_float(sa);		/* IKE_AUTH goes to port 4500 (2.23) */
 	if (ikev2_auth_start(sa))
 		ike_sa_destroy(sa, "IKE_AUTH could not be sent");
-}
-
-/*
- * The peer rekeys the IKE SA (RFC 7296 1.3.2, 2.18): a new IKE SA with the
- * peer as its initiator, keyed from the old SK_d, inheriting the CHILD
- * SAs; the old one stays until the peer deletes it.
- *   SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr)
- */
-void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
-			 const struct prop *props, int np)
-{
-	const struct cfg_conn *c = sa->sa_conn;
-	uint8_t shared[DH_MAX_SECRET], skeyseed[CRYPTO_MAX_PRF_OUT];
-	uint8_t pub[DH_MAX_PUB], grp[2], seed[DH_MAX_SECRET + 512];
-	char why[1024], name[256];
-	struct pld_builder pb;
-	struct prop_sel sel;
-	struct ike_sa *nsa;
-	const uint8_t *ke;
-	struct prop resp;
-	const char *err;
-	struct buf plds;
-	uint16_t group;
-	size_t ke_len, slen = 0, n;
-	uint16_t fail = 0;
-
-	buf_init(&plds);
-	pld_builder_init(&pb, &plds);
-	if (proposal_select(props, np, c->proposals, c->n_proposals,
-			    IKEV2_PROTO_IKE, false, &sel, why, sizeof(why)) ||
-	    sel.spi_size != 8) {
-		ike_diag(sa, NULL, LOG_IKE, "%s: NO_PROPOSAL_CHOSEN for the IKE SA "
-			  "rekey: %s", ike_sa_name(sa), why);
-		fail = IKEV2_N_NO_PROPOSAL_CHOSEN;
-		goto refuse;
-	}
-	if (!msg->pl.nonce.p || !msg->pl.ke.p ||
-	    (pld_ke(&msg->pl.ke, &group, &ke, &ke_len), group != sel.dh)) {
-		log_info(LOG_IKE, "%s: IKE SA rekey: asking for DH group %u "
-			 "(INVALID_KE_PAYLOAD)", ike_sa_name(sa), sel.dh);
-		grp[0] = sel.dh >> 8;
-		grp[1] = sel.dh & 0xff;
-		pld_add_notify(&pb, 0, NULL, 0, IKEV2_N_INVALID_KE_PAYLOAD,
-			       grp, 2);
-		goto send;
-	}
-	nsa = ike_sa_new(false, c);
-	if (!nsa) {
-		fail = IKEV2_N_TEMPORARY_FAILURE;
-		goto refuse;
-	}
-	memcpy(nsa->sa_spi_i, sel.spi, 8);
-	nsa->sa_local = sa->sa_local;
-	nsa->sa_peer = sa->sa_peer;
-	nsa->sa_natt = sa->sa_natt;
-	nsa->sa_nat_local = sa->sa_nat_local;
-	nsa->sa_nat_remote = sa->sa_nat_remote;
-	nsa->sa_nat_fake = sa->sa_nat_fake;
-	nsa->sa_ka_last = sa->sa_ka_last;
-	nsa->sa_id_l = sa->sa_id_l;
-	nsa->sa_id_r = sa->sa_id_r;
-	nsa->sa_sel = sel;
-	nsa->sa_dh_group = sel.dh;
-	nsa->sa_dh = dh_new(sel.dh);
-	if (ike_sa_nonce(&nsa->sa_ni, &nsa->sa_ni_len, msg->pl.nonce.p,
-			 msg->pl.nonce.len) ||
-	    ike_sa_nonce(&nsa->sa_nr, &nsa->sa_nr_len, NULL,
-			 IKEV2_NONCE_LEN) ||
-	    !nsa->sa_dh || set_algs(nsa) ||
-	    dh_derive(nsa->sa_dh, ke, ke_len, shared, &slen, &err)) {
-		ike_sa_destroy(nsa, "IKE SA rekey failed");
-		fail = IKEV2_N_NO_PROPOSAL_CHOSEN;
-		goto refuse;
-	}
-	memcpy(seed, shared, slen);
-	memcpy(seed + slen, nsa->sa_ni, nsa->sa_ni_len);
-	memcpy(seed + slen + nsa->sa_ni_len, nsa->sa_nr, nsa->sa_nr_len);
-	n = slen + nsa->sa_ni_len + nsa->sa_nr_len;
-	if (crypto_prf(sa->sa_k.prf, sa->sa_k.sk_d, sa->sa_k.prf->out_len,
-		       seed, n, skeyseed) ||
-	    derive_sk(&nsa->sa_k, skeyseed, nsa->sa_ni, nsa->sa_ni_len,
-		      nsa->sa_nr, nsa->sa_nr_len, nsa->sa_spi_i,
-		      nsa->sa_spi_r)) {
-		ike_sa_destroy(nsa, "IKE SA rekey failed");
-		fail = IKEV2_N_NO_PROPOSAL_CHOSEN;
-		goto refuse;
-	}
-	nsa->sa_keyed = true;
-	/* the CHILD SAs move to the new IKE SA */
-	child_slot_move_all(nsa, sa);
-	ikev2_child_kick(nsa);
-	sa->sa_rekeyed = true;
-
-	memcpy(sel.spi, nsa->sa_spi_r, 8);
-	proposal_from_sel(&sel, &resp);
-	pld_add_sa(&pb, &resp, 1);
-	pld_add_nonce(&pb, nsa->sa_nr, nsa->sa_nr_len);
-	dh_public(nsa->sa_dh, pub, dh_pub_len(sel.dh));
-	pld_add_ke(&pb, sel.dh, pub, dh_pub_len(sel.dh));
-	ike_sa_init_done(nsa);	/* keyed: nonces and DH are spent */
-	nsa->sa_state = IKE_S_ESTABLISHED;
-	timer_del(&nsa->sa_life_timer);
-	ikev2_info_dpd_start(nsa);
-	ikev2_sa_init_rekey_arm(nsa);
-	proposal_format_sel(&sel, name, sizeof(name));
-	snprintf(why, sizeof(why), "%s", ike_sa_name(nsa));
-	log_info(LOG_IKE, "%s: IKE SA rekeyed by the peer: now %s, SPIs "
-		 "%016llx_i %016llx_r, %s", ike_sa_name(sa),
-		 why, (unsigned long long)get64(nsa->sa_spi_i),
-		 (unsigned long long)get64(nsa->sa_spi_r), name);
-	goto send;
-refuse:
-	pld_add_notify(&pb, 0, NULL, 0, fail, NULL, 0);
-send:
-	ikev2_msg_respond(sa, msg, &plds, pb.first);
-	buf_free(&plds);
-	crypto_wipe(shared, sizeof(shared));
-	crypto_wipe(skeyseed, sizeof(skeyseed));
-	crypto_wipe(seed, sizeof(seed));
-}
-
-/* The new IKE SA's keys from the old SA's SK_d (2.18). */
-static int rekey_keys(struct ike_sa *old, struct ike_sa *nsa,
-		      const uint8_t *shared, size_t slen)
-{
-	uint8_t seed[DH_MAX_SECRET + 512], skeyseed[CRYPTO_MAX_PRF_OUT];
-	size_t n = slen + nsa->sa_ni_len + nsa->sa_nr_len;
-	int ret;
-
-	memcpy(seed, shared, slen);
-	memcpy(seed + slen, nsa->sa_ni, nsa->sa_ni_len);
-	memcpy(seed + slen + nsa->sa_ni_len, nsa->sa_nr, nsa->sa_nr_len);
-	ret = crypto_prf(old->sa_k.prf, old->sa_k.sk_d, old->sa_k.prf->out_len,
-			 seed, n, skeyseed);
-	if (!ret)
-		ret = derive_sk(&nsa->sa_k, skeyseed, nsa->sa_ni,
-				nsa->sa_ni_len, nsa->sa_nr, nsa->sa_nr_len,
-				nsa->sa_spi_i, nsa->sa_spi_r);
-	crypto_wipe(seed, sizeof(seed));
-	crypto_wipe(skeyseed, sizeof(skeyseed));
-	if (!ret)
-		nsa->sa_keyed = true;
-	return ret;
-}
-
-static void rekey_timer(void *arg)
-{
-	struct ike_sa *sa = arg;
-
-	/* another exchange in flight: try again shortly */
-	if (ikev2_sa_init_rekey_start(sa))
-		timer_add(&sa->sa_rekey_timer, 1000);
-}
-
-void ikev2_sa_init_rekey_arm(struct ike_sa *sa)
-{
-	if (!sa->sa_conn || !sa->sa_conn->rekey_time)
-		return;
-	timer_set(&sa->sa_rekey_timer, rekey_timer, sa);
-	timer_add(&sa->sa_rekey_timer,
-		  (uint64_t)sa->sa_conn->rekey_time * 1000);
-}
-
-int ikev2_sa_init_rekey_start(struct ike_sa *sa)
-{
-	const struct cfg_conn *c = sa->sa_conn;
-	struct prop props[CFG_MAX_PROPOSALS];
-	uint8_t pub[DH_MAX_PUB];
-	struct pld_builder pb;
-	struct ike_sa *nsa;
-	struct buf plds;
-	int i, ret = -1;
-
-	if (sa->sa_state != IKE_S_ESTABLISHED || sa->sa_rekeyed)
-		return 0;
-	if (sa->sa_req_pending || ikev2_child_busy(sa) ||
-	    sa->sa_ike_rekeying)
-		return -1;
-	nsa = ike_sa_new(true, c);
-	if (!nsa)
-		return -1;
-	nsa->sa_local = sa->sa_local;
-	nsa->sa_peer = sa->sa_peer;
-	nsa->sa_natt = sa->sa_natt;
-	nsa->sa_nat_local = sa->sa_nat_local;
-	nsa->sa_nat_remote = sa->sa_nat_remote;
-	nsa->sa_nat_fake = sa->sa_nat_fake;
-	nsa->sa_ka_last = sa->sa_ka_last;
-	nsa->sa_id_l = sa->sa_id_l;
-	nsa->sa_id_r = sa->sa_id_r;
-	nsa->sa_child_cfg = sa->sa_child_cfg;
-	nsa->sa_dh_group = sa->sa_sel.dh;
-	nsa->sa_dh = dh_new(nsa->sa_dh_group);
-	if (!nsa->sa_dh || ike_sa_nonce(&nsa->sa_ni, &nsa->sa_ni_len, NULL,
-					IKEV2_NONCE_LEN)) {
-		ike_sa_destroy(nsa, "IKE SA rekey failed");
-		return -1;
-	}
-	for (i = 0; i < c->n_proposals; i++)
-		proposal_from_cfg(&c->proposals[i], IKEV2_PROTO_IKE,
-				  (uint8_t)(i + 1), nsa->sa_spi_i, 8,
-				  &props[i]);
-	buf_init(&plds);
-	pld_builder_init(&pb, &plds);
-	pld_add_sa(&pb, props, c->n_proposals);
-	pld_add_nonce(&pb, nsa->sa_ni, nsa->sa_ni_len);
-	dh_public(nsa->sa_dh, pub, dh_pub_len(nsa->sa_dh_group));
-	pld_add_ke(&pb, nsa->sa_dh_group, pub, dh_pub_len(nsa->sa_dh_group));
-	if (!plds.err && !ikev2_msg_request(sa, IKEV2_EXCH_CREATE_CHILD_SA,
-					    &plds, pb.first)) {
-		sa->sa_ike_rekeying = true;
-		memcpy(sa->sa_ike_rekey_spi, nsa->sa_spi_i, 8);
-		log_info(LOG_IKE, "%s: rekeying the IKE SA", ike_sa_name(sa));
-		ret = 0;
-	} else {
-		ike_sa_destroy(nsa, "IKE SA rekey could not be sent");
-	}
-	buf_free(&plds);
-	return ret;
-}
-
-void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg)
-{
-	const struct cfg_conn *c = sa->sa_conn;
-	struct ike_sa *nsa = ike_sa_find(sa->sa_ike_rekey_spi);
-	uint8_t shared[DH_MAX_SECRET];
-	struct prop props[PROP_MAX];
-	char why[1024], name[256], nname[64];
-	const uint8_t *ke;
-	const char *err;
-	struct notify n;
-	uint16_t group;
-	size_t ke_len, slen = 0;
-	int np;
-
-	sa->sa_ike_rekeying = false;
-	if (!nsa || nsa->sa_state == IKE_S_DEAD)
-		return;
-	if (pld_find_error(&msg->pl, &n)) {
-		ike_diag(sa, NULL, LOG_IKE, "%s: peer refused the IKE SA rekey: %s (%u)",
-			  ike_sa_name(sa), ikev2_notify_name(n.type), n.type);
-		ike_sa_destroy(nsa, "IKE SA rekey refused");
-		return;
-	}
-	if (!msg->pl.sa.p || !msg->pl.nonce.p || !msg->pl.ke.p)
-		goto bad;
-	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
-	if (np != 1 || proposal_select(props, 1, c->proposals, c->n_proposals,
-				       IKEV2_PROTO_IKE, false, &nsa->sa_sel,
-				       why, sizeof(why)) ||
-	    nsa->sa_sel.spi_size != 8)
-		goto bad;
-	pld_ke(&msg->pl.ke, &group, &ke, &ke_len);
-	if (group != nsa->sa_dh_group || nsa->sa_sel.dh != group)
-		goto bad;
-	memcpy(nsa->sa_spi_r, nsa->sa_sel.spi, 8);
-	if (ike_sa_nonce(&nsa->sa_nr, &nsa->sa_nr_len, msg->pl.nonce.p,
-			 msg->pl.nonce.len) ||
-	    set_algs(nsa) ||
-	    dh_derive(nsa->sa_dh, ke, ke_len, shared, &slen, &err) ||
-	    rekey_keys(sa, nsa, shared, slen)) {
-		crypto_wipe(shared, sizeof(shared));
-		goto bad;
-	}
-	crypto_wipe(shared, sizeof(shared));
-	child_slot_move_all(nsa, sa);
-	ikev2_child_kick(nsa);
-	sa->sa_rekeyed = true;
-	nsa->sa_state = IKE_S_ESTABLISHED;
-	timer_del(&nsa->sa_life_timer);
-	ikev2_info_dpd_start(nsa);
-	ikev2_sa_init_rekey_arm(nsa);
-	proposal_format_sel(&nsa->sa_sel, name, sizeof(name));
-	snprintf(nname, sizeof(nname), "%s", ike_sa_name(nsa));
-	log_info(LOG_IKE, "%s: IKE SA rekeyed: now %s, SPIs %016llx_i "
-		 "%016llx_r, %s", ike_sa_name(sa), nname,
-		 (unsigned long long)get64(nsa->sa_spi_i),
-		 (unsigned long long)get64(nsa->sa_spi_r), name);
-	ike_sa_init_done(nsa);	/* keyed: nonces and DH are spent */
-	ikev2_info_delete(sa);
-	return;
-bad:
-	ike_diag(sa, NULL, LOG_IKE, "%s: invalid answer to our IKE SA rekey",
-		  ike_sa_name(sa));
-	ike_sa_destroy(nsa, "IKE SA rekey failed");
 }

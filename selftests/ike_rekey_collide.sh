@@ -50,7 +50,7 @@ charon_children() {
 	swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c 'INSTALLED'
 }
 
-ktap_plan 10
+ktap_plan 11
 dmesg_mark "$mark"
 mkdir -p "$DIR/a" "$DIR/b"
 ike_topology "$A" "$B" || exit 1
@@ -127,10 +127,11 @@ done
 grep -E "collision|CHILD_REKEY.*(lost|won)|redundant" "$DIR/b/charon.log" |
 	head -n 6 | sed 's/^/#   charon: /'
 
-# IKE SA rekeys crossing (2.25.2): we answer the peer's request with
-# TEMPORARY_FAILURE while ours is in flight, the peer answers ours; the
-# end state must still be one new IKE SA at each end, the same SPIs, and
-# the CHILD SA moved to it.
+# IKE SA rekeys crossing (2.8.2, 2.25.2): each end answers the other's
+# request as usual, so two new IKE SAs exist for a moment; the one made
+# with the lowest of the four nonces is deleted by its initiator, the
+# CHILD SA moves to the other, and the old IKE SA goes. The end state:
+# one new IKE SA at each end, the same SPIs, the CHILD SA on it.
 ike_established() {
 	[ "$(ikectl_d "$DIR/a" status 2>/dev/null | grep -c ESTABLISHED)" = 1 ] &&
 		[ "$(swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c ESTABLISHED)" = 1 ]
@@ -143,14 +144,15 @@ ike_settled() {
 		[ "$ours" != "$old_ike" ] && [ "$(module_sas)" = 2 ] &&
 		spis_match
 }
-ike_crossings() {
-	grep -Ec "IKE SA rekey by the peer while an IKE SA rekey|refused the IKE SA rekey: TEMPORARY_FAILURE" \
+# the verdicts of our side: one per crossing
+ike_verdicts() {
+	grep -Ec "IKE SA rekey collision: (ours \(.*\) has the lowest nonce|the peer's new IKE SA .* has the lowest nonce)" \
 		"$DIR/a/ikedaemon.log"
 }
 crossed=0
 for attempt in 1 2 3; do
 	old_ike=$(ikedaemon_ike_spis "$DIR/a")
-	seen=$(ike_crossings)
+	seen=$(ike_verdicts)
 	ikectl_d "$DIR/a" rekey --ike gw > "$DIR/rekey.out" 2>&1 &
 	p1=$!
 	swanctl_ "$DIR/b" --rekey --ike peer >/dev/null 2>&1 &
@@ -158,18 +160,31 @@ for attempt in 1 2 3; do
 	wait $p1 $p2
 	sed 's/^/# ikectl: /' "$DIR/rekey.out"
 	wait_for 40 ike_settled
-	[ "$(ike_crossings)" -gt "$seen" ] && { crossed=1; break; }
+	[ "$(ike_verdicts)" -gt "$seen" ] && { crossed=1; break; }
 	echo "# IKE attempt $attempt: the rekeys did not cross"
 done
-ktap_check "IKE: both ends rekeyed the IKE SA at once" test "$crossed" = 1
+ktap_check "IKE: both ends rekeyed the IKE SA at once, both answered, the nonces decided" \
+	test "$crossed" = 1
 ktap_check "IKE: one new IKE SA at each end, IKE and ESP SPIs agree" \
 	ike_settled
 echo "# IKE SPIs: ours [$old_ike] -> [$(ikedaemon_ike_spis "$DIR/a")], charon [$(charon_ike_spis "$DIR/b")]"
+# the survivor is the one the verdict named: if ours was redundant, the
+# peer's SA (we are its responder) must be the one left, and vice versa
+verdict_kept() {
+	local v
+	v=$(grep -E "IKE SA rekey collision: " "$DIR/a/ikedaemon.log" | tail -n 1)
+	case "$v" in
+	*"ours ("*"lowest nonce"*) ikectl_d "$DIR/a" status | grep -A1 ESTABLISHED | grep -q 'responder SPIs' ;;
+	*"the peer's new IKE SA"*) ikectl_d "$DIR/a" status | grep -A1 ESTABLISHED | grep -q 'initiator SPIs' ;;
+	*) false ;;
+	esac
+}
+ktap_check "IKE: the IKE SA left is the one the nonce comparison kept" verdict_kept
 ktap_check "IKE: ping through the tunnel afterwards" \
 	sh -c "ip netns exec $A ping -q -c 3 -i 0.3 -W 5 -I 10.0.1.1 10.0.2.1 >/dev/null"
-grep -E "IKE SA rekey by the peer while|refused the IKE SA rekey|IKE SA rekeyed" \
-	"$DIR/a/ikedaemon.log" | tail -n 6 | sed 's/^/#   /'
-grep -E "IKE_REKEY|collision" "$DIR/b/charon.log" | grep -v CHILD |
+grep -E "IKE SA rekey collision|IKE SA rekeyed|IKE SA deleted" \
+	"$DIR/a/ikedaemon.log" | tail -n 8 | sed 's/^/#   /'
+grep -E "IKE_REKEY|collision|redundant" "$DIR/b/charon.log" | grep -v CHILD |
 	tail -n 6 | sed 's/^/#   charon: /'
 
 bugs=$(dmesg_bugs_since "$mark")
