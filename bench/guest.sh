@@ -391,20 +391,123 @@ if [ "${BENCH_SCALE:-}" = full ]; then
 	scale xfrm-gcm setup_xfrm "$GCM_X" 100000
 fi
 
-# --- control plane: IKE_SA_INIT + IKE_AUTH (PSK) per second, as responder --
-# The same initiator (charon, in ns b) against ikedaemon, then against a
-# second charon with the same swanctl.conf; each handshake is timed from
-# `swanctl --initiate` to its return (CHILD SA installed), then torn down.
-handshakes() { # SYS DIR: HS handshakes against the responder running now
-	local i t0 t1
-	for ((i = 0; i < HS; i++)); do
-		t0=$(date +%s.%N)
-		swanctl_ "$CD/b" --initiate --child net --timeout 20 >/dev/null 2>&1 ||
-			{ note "$1: handshake $i failed"; continue; }
-		t1=$(date +%s.%N)
-		rec "$1" handshakes "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", 1 / (b - a) }')"
-		swanctl_ "$CD/b" --terminate --ike peer --timeout 10 >/dev/null 2>&1
-		wait_for 10 sh -c "! swanctl --list-sas --uri unix://$CD/b/charon.vici 2>/dev/null | grep -q ESTABLISHED"
+# --- control plane: handshakes per second, as responder -------------------
+# A load generator of ours, ikedaemon in ns b with HSN connections (distinct
+# identities lgI.bench, each its own inner /32 pair, start_action = start),
+# brings up HSN IKE SAs (IKE_SA_INIT + IKE_AUTH with PSK, one CHILD SA
+# each) at once against a fresh responder: ikedaemon, then charon with the
+# same file. handshakes = HSN / the time from the generator's start until
+# it counts them all established. The same generator for both responders.
+gen_conf() { # FILE N IKE ESP: the generator's ikedaemon.conf
+	local i
+	{
+		echo "connections {"
+		for ((i = 1; i <= $2; i++)); do
+			cat <<-EOF
+			lg$i {
+				local_addrs = 192.0.2.2
+				remote_addrs = 192.0.2.1
+				proposals = $3
+				local {
+					auth = psk
+					id = lg$i.bench
+				}
+				remote {
+					auth = psk
+					id = moon.example
+				}
+				children {
+					net {
+						local_ts = 10.100.$((i / 250)).$((i % 250 + 1))/32
+						remote_ts = 10.200.$((i / 250)).$((i % 250 + 1))/32
+						esp_proposals = $4
+						start_action = start
+					}
+				}
+			}
+			EOF
+		done
+		echo "}"
+		echo "secrets {"
+		echo "	ike-lg {"
+		echo "		secret = \"$IKE_PSK\""
+		echo "	}"
+		echo "}"
+	} > "$1"
+}
+resp_conf() { # FILE IKE ESP: the responder's, any lgI.bench identity
+	cat > "$1" <<-EOF
+	connections {
+		gw {
+			local_addrs = 192.0.2.1
+			remote_addrs = 192.0.2.2
+			proposals = $2
+			local {
+				auth = psk
+				id = moon.example
+			}
+			remote {
+				auth = psk
+				id = %any
+			}
+			children {
+				net {
+					local_ts = 10.200.0.0/16
+					remote_ts = 10.100.0.0/16
+					esp_proposals = $3
+				}
+			}
+		}
+	}
+	secrets {
+		ike-any {
+			secret = "$IKE_PSK"
+		}
+	}
+	EOF
+}
+gen_count() {
+	ikectl_d "$CD/g" status 2>/dev/null | grep -c ': ESTABLISHED'
+}
+handshakes() { # SYS: one sample against the responder running now
+	local t0 t1 n
+	t0=$(date +%s.%N)
+	ikedaemon_start $R "$CD/g" || { note "$1: generator did not start"; return; }
+	for ((n = 0; n < 1200; n++)); do	# 4 minutes at most
+		[ "$(gen_count)" -ge "$HSN" ] && break
+		sleep 0.2
+	done
+	t1=$(date +%s.%N)
+	n=$(gen_count)
+	ikedaemon_stop "$CD/g"
+	if [ "$n" -lt "$HSN" ]; then
+		note "$1 handshakes: $n of $HSN IKE SAs up after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
+		grep -E 'refused|failed|COOKIE' "$CD/g/ikedaemon.log" | sort | uniq -c |
+			sort -rn | head -n 3 | sed 's/^/# generator: /'
+		return
+	fi
+	rec "$1" handshakes "$(awk -v a="$t0" -v b="$t1" -v n="$HSN" 'BEGIN { printf "%.1f", n / (b - a) }')"
+}
+handshake_rates() {
+	local ike=aes256gcm16-prfsha256-x25519 esp=aes256gcm16 rep
+	mkdir -p "$CD/g" "$CD/h" "$CD/k/swanctl"
+	gen_conf "$CD/g/ikedaemon.conf" "$HSN" $ike $esp
+	resp_conf "$CD/h/ikedaemon.conf" $ike $esp
+	cp "$CD/h/ikedaemon.conf" "$CD/k/swanctl/swanctl.conf"
+	for ((rep = 0; rep < REPS; rep++)); do
+		if ikedaemon_start $L "$CD/h"; then
+			handshakes ikedaemon
+		else
+			note "handshakes: ikedaemon responder did not start"
+		fi
+		ikedaemon_stop "$CD/h"
+		if charon_start $L "$CD/k" && charon_load "$CD/k"; then
+			handshakes strongswan
+		else
+			note "handshakes: charon responder did not start"
+		fi
+		charon_stop "$CD/k"
+		sleep 1
 	done
 }
 # ike_rss SYS PIDFILE: on a responder fresh from start (after handshakes,
@@ -486,7 +589,6 @@ control_plane() {
 		for ((rep = 0; rep < IKE_REPS; rep++)); do
 			if ikedaemon_start $L "$CD/a"; then
 				ike_rss ikedaemon "$CD/a/ikedaemon.pid"
-				[ $rep = 0 ] && handshakes ikedaemon
 				ikedaemon_stop "$CD/a"
 				sleep 1
 			else
@@ -494,7 +596,6 @@ control_plane() {
 			fi
 			if charon_start $L "$CD/c" && charon_load "$CD/c"; then
 				ike_rss strongswan "$CD/c/charon.pid"
-				[ $rep = 0 ] && handshakes strongswan
 			else
 				note "responder charon did not start"
 			fi
@@ -506,16 +607,17 @@ control_plane() {
 	fi
 	charon_stop "$CD/b"
 	sleep 1
+	handshake_rates
 	tail -n 5 "$CD/a/ikedaemon.log" 2>/dev/null | sed 's/^/# ikedaemon.log: /'
 	ns_down
 	rm -rf "$CD"
 }
-HS=$((REPS > 5 ? REPS : 5))
+HSN=${BENCH_HS_SAS:-100}
 NIKE=${BENCH_IKE_SAS:-200}
 IKE_REPS=${BENCH_IKE_REPS:-1}
-[ "$SMOKE" = 1 ] && HS=1 NIKE=3 IKE_REPS=1
+[ "$SMOKE" = 1 ] && HSN=3 NIKE=3 IKE_REPS=1
 if [[ $SKIP != *" ike "* ]]; then
-	note "== control plane: $HS handshakes, then $NIKE IKE SAs, per responder"
+	note "== control plane: $NIKE IKE SAs, then $HSN at once $REPS times, per responder"
 	control_plane
 fi
 

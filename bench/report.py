@@ -38,7 +38,7 @@ WHAT = {
     "sa_add_full": "add SAs with the SPD full (1000 pairs)",
     "tcp1-10kpol": "TCP 1 stream, N (BENCH_SA) SA+policy pairs installed",
     "udp64-10kpol": "UDP 64 B, N (BENCH_SA) SA+policy pairs installed",
-    "handshakes": "IKE_SA_INIT+IKE_AUTH (PSK) as responder to charon",
+    "handshakes": "IKE SAs (PSK, 1 CHILD SA) per second as responder, N at once from our load generator",
     "ike_rss": "responder memory per IKE SA (VmRSS delta / N IKE SAs up)",
     "ike_rss_warm": "VmRSS growth per IKE SA, each third of N after N/10",
     "ike_cpu": "responder CPU time (user+sys) per IKE SA, each third",

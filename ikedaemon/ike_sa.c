@@ -178,6 +178,7 @@ void ike_sa_destroy(struct ike_sa *sa, const char *why)
 	if (sa->sa_conn && !sa->sa_diag && sa->sa_state != IKE_S_DELETING &&
 	    strcmp(why, "deleted") && strcmp(why, "shutdown"))
 		engine_note_error(sa->sa_conn->name, why);
+	ikev2_sa_init_rekey_abort(sa);
 	ikev2_child_drop_all(sa);
 	child_sa_uninstall_all(sa);
 	ikev2_msg_request_done(sa);

@@ -30,6 +30,9 @@ void ikev2_sa_init_rekey_arm(struct ike_sa *sa);
 int ikev2_sa_init_rekey_start(struct ike_sa *sa);
 /* The CREATE_CHILD_SA response to our IKE SA rekey. */
 void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg);
+/* The peer deletes sa, or sa goes: a rekey of it in flight is dropped. */
+void ikev2_sa_init_rekey_peer_deleted(struct ike_sa *sa);
+void ikev2_sa_init_rekey_abort(struct ike_sa *sa);
 /* CREATE_CHILD_SA rekeying this IKE SA (1.3.2), props already decoded. */
 void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
 			 const struct prop *props, int np);

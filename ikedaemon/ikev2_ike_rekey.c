@@ -459,3 +459,32 @@ void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg)
 		collision_peer_wins(sa, psa, why);
 	collision_forget(sa);
 }
+
+/*
+ * The peer deletes the old IKE SA while a rekey is under way (2.25.2):
+ * ours is forgotten; if the peer rekeyed too but did not see the
+ * collision, its new SA is the successor and takes the CHILD SAs.
+ */
+void ikev2_sa_init_rekey_peer_deleted(struct ike_sa *sa)
+{
+	struct ike_sa *psa = collision_peer(sa);
+
+	if (psa)
+		collision_peer_wins(sa, psa, "the peer deleted the old IKE "
+				    "SA without deleting its new one");
+	ikev2_sa_init_rekey_abort(sa);
+}
+
+/* sa goes: so does the new IKE SA of our rekey still in flight. */
+void ikev2_sa_init_rekey_abort(struct ike_sa *sa)
+{
+	struct ike_sa *nsa;
+
+	collision_forget(sa);
+	if (!sa->sa_ike_rekeying)
+		return;
+	sa->sa_ike_rekeying = false;
+	nsa = ike_sa_find(sa->sa_ike_rekey_spi);
+	if (nsa && nsa != sa)
+		ike_sa_destroy(nsa, "the IKE SA it was to replace is gone");
+}

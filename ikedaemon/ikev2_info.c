@@ -59,6 +59,8 @@ void ikev2_info_recv_request(struct ike_sa *sa, struct ikev2_msg *msg)
 	}
 	ikev2_msg_respond(sa, msg, &plds, pb.first);
 	buf_free(&plds);
+	if (delete_ike)
+		ikev2_sa_init_rekey_peer_deleted(sa);
 	if (delete_ike && sa->sa_rekeyed) {
 		ike_sa_destroy(sa, "replaced by its rekeyed successor");
 	} else if (delete_ike) {

@@ -198,15 +198,18 @@ ikedaemon_child_spis() {
 		head -n 1
 }
 
-# Print "SPIi SPIr" of the first IKE SA on each side.
+# Print "SPIi SPIr" of the first ESTABLISHED IKE SA on each side (one
+# rekeyed and still being deleted is skipped).
 charon_ike_spis() {
 	swanctl_ "$1" --list-sas 2>/dev/null |
-		sed -n 's/.*IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p' |
+		sed -n 's/.*ESTABLISHED, IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p' |
 		head -n 1
 }
 
 ikedaemon_ike_spis() {
 	ikectl_d "$1" status 2>/dev/null |
+		awk '/^[^ ].*: / { up = $2 == "ESTABLISHED," }
+		     up && /SPIs: [0-9a-f]+_i/ { print }' |
 		sed -n 's/.*SPIs: \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p' |
 		head -n 1
 }
