@@ -3,8 +3,8 @@
 # Deletes crossing on the wire with strongSwan's charon (RFC 7296 1.4.1,
 # 2.25.1), on the second of two CHILD SAs: both ends delete it at once;
 # we rekey it while charon deletes it; charon rekeys it while we delete
-# it. With 2 s of delay each way, `ikectl' and `swanctl' started together
-# send their requests before either arrives. Each time the CHILD SA is
+# it. With 2 s of delay each way (netem, only meanwhile), `ikectl' and
+# `swanctl' started together send their requests before either arrives. Each time the CHILD SA is
 # gone at both ends, nothing of it is left in ikesec, `ikectl status' and
 # charon agree, and the first CHILD SA carries traffic; `ikectl up gw'
 # then brings the second back. Last, a CHILD SA never rekeyed reaches its
@@ -31,7 +31,6 @@ children_topology
 
 LOG=$DIR/a/ikedaemon.log
 ESP=aes256gcm16
-PING_W=10	# the replies take 4 s over the delayed link
 conf_charon
 charon_start "$B" "$DIR/b" && charon_load "$DIR/b" ||
 	{ cat "$DIR/b/charon.out"; skip "charon did not start"; }
@@ -40,9 +39,16 @@ ikedaemon_start "$A" "$DIR/a"
 ktap_check "both CHILD SAs up at both ends" \
 	eval 'log_wait 40 "$LOG" "CHILD SA net2 established" &&
 	      wait_for 20 both_up && agree net && agree net2'
-tc -n "$A" qdisc add dev veth_a root netem delay 2s &&
-	tc -n "$B" qdisc add dev veth_b root netem delay 2s ||
-	echo "# no netem: the requests may not cross"
+# netem_on, netem_off: 2 s of delay each way, only while requests cross
+netem_on() {
+	tc -n "$A" qdisc add dev veth_a root netem delay 2s &&
+		tc -n "$B" qdisc add dev veth_b root netem delay 2s ||
+		echo "# no netem: the requests may not cross"
+}
+netem_off() {
+	tc -n "$A" qdisc del dev veth_a root 2>/dev/null
+	tc -n "$B" qdisc del dev veth_b root 2>/dev/null
+}
 
 # only net left: one CHILD SA at each end, its pair alone in ikesec
 # (the grace of net2's inbound SA over), the SPIs agree
@@ -58,6 +64,7 @@ cross() {
 	local tag=$1 ere=$2 m p1 p2 crossed=0 attempt
 	for attempt in 1 2 3; do
 		m=$(log_mark "$LOG")
+		netem_on
 		eval "$3" > "$DIR/cmd1.out" 2>&1 &
 		p1=$!
 		eval "$4" > "$DIR/cmd2.out" 2>&1 &
@@ -70,6 +77,7 @@ cross() {
 		echo "# $tag, attempt $attempt: did not cross"
 		sed 's/^/#   /' "$DIR/cmd1.out"
 		wait_for 30 net_only
+		netem_off
 		ikectl_d "$DIR/a" up gw >/dev/null
 		wait_for 40 both_up
 	done
@@ -77,6 +85,7 @@ cross() {
 	ktap_check "$tag: the requests crossed" test "$crossed" = 1
 	ktap_check "$tag: net2 gone at both ends and from ikesec, net agrees" \
 		wait_for 30 net_only
+	netem_off
 	echo "# ikedaemon $(ours_installed) CHILD SA(s), charon $(charon_installed), ikesec $(module_sas) SAs"
 	ktap_check "$tag: net still carries traffic" \
 		ping_child net 10.0.1.1 10.0.2.1
@@ -113,9 +122,6 @@ grep -E '\[KNL\].*(No such|File exists|not installed)' "$LOG" | head -n 3 |
 
 # net2 never rekeyed reaches its hard lifetime: we tell charon (1.4.1)
 ikedaemon_stop "$DIR/a"
-tc -n "$A" qdisc del dev veth_a root 2>/dev/null
-tc -n "$B" qdisc del dev veth_b root 2>/dev/null
-PING_W=2
 swanctl_ "$DIR/b" --terminate --ike peer --force >/dev/null 2>&1
 OURS_LIFE2=12s conf_ours start
 cm=$(log_mark "$DIR/b/charon.log")
