@@ -248,18 +248,27 @@ out:
 	return ret;
 }
 
-void child_sa_uninstall(struct ike_sa *sa, struct child_sa *cs)
+/* cs's policies and SAs, but the one of direction gone (0: none), which
+ * the module removed itself.
+ */
+static void uninstall(struct ike_sa *sa, struct child_sa *cs, uint8_t gone)
 {
 	if (!cs->cs_installed)
 		return;
 	del_policies(cs);
-	if (!child_sa_out_drop(cs))
+	if (!child_sa_out_drop(cs) && gone != IKESEC_DIR_OUT)
 		kernel_sa_del(IKESEC_DIR_OUT, cs->cs_spi_out, &sa->sa_peer);
-	kernel_sa_del(IKESEC_DIR_IN, cs->cs_spi_in, &sa->sa_peer);
+	if (gone != IKESEC_DIR_IN)
+		kernel_sa_del(IKESEC_DIR_IN, cs->cs_spi_in, &sa->sa_peer);
 	cs->cs_installed = false;
 	log_info(LOG_CHD, "%s: CHILD SA %s removed (SPIs %08x_i %08x_o)",
 		 ike_sa_name(sa), cs->cs_cfg ? cs->cs_cfg->name : "?",
 		 cs->cs_spi_in, cs->cs_spi_out);
+}
+
+void child_sa_uninstall(struct ike_sa *sa, struct child_sa *cs)
+{
+	uninstall(sa, cs, 0);
 }
 
 /*
@@ -370,6 +379,35 @@ int child_sa_delete(struct ike_sa *sa, uint32_t spi_out, uint32_t *spi_in)
 	return 0;
 }
 
+/*
+ * sl's CHILD SA reached its hard lifetime without a rekey: the module
+ * removed the SA of direction dir, the rest goes, and the peer is told,
+ * or its half would stay (1.4.1). The slot lives until the answer
+ * (cl_deleting).
+ */
+static void hard_expired(struct ike_sa *sa, struct child_slot *sl,
+			 uint8_t dir)
+{
+	const char *name = sl->cl_cfg ? sl->cl_cfg->name : "?";
+	uint32_t spi_in = sl->cl_cur.cs_spi_in;
+
+	if (sl->cl_rk)
+		child_sa_uninstall(sa, &sl->cl_rk->rk_old);
+	uninstall(sa, &sl->cl_cur, dir);	/* the module's EXPIRE_HARD */
+	if (sa->sa_state != IKE_S_ESTABLISHED || sa->sa_req_pending ||
+	    sl->cl_deleting) {
+		log_warnx(LOG_CHD, "%s: expired CHILD SA %s %08x_i: no Delete "
+			  "sent, %s", ike_sa_name(sa), name, spi_in,
+			  sl->cl_deleting ? "ours is out already" :
+			  "another exchange is in flight");
+	} else if (!ikev2_child_send_delete(sa, spi_in)) {
+		sl->cl_deleting = true;
+		log_info(LOG_CHD, "%s: CHILD SA %s %08x_i expired: Delete sent "
+			 "to the peer", ike_sa_name(sa), name, spi_in);
+	}
+	child_slot_gc(sa);
+}
+
 void child_sa_expired(uint8_t dir, uint32_t spi, bool hard)
 {
 	struct child_slot *sl;
@@ -388,8 +426,7 @@ void child_sa_expired(uint8_t dir, uint32_t spi, bool hard)
 				 "soft", cs->cs_cfg ? cs->cs_cfg->name : "?",
 				 spi, dir == IKESEC_DIR_IN ? "in" : "out");
 			if (hard) {
-				uninstall_slot(sa, sl);
-				child_slot_gc(sa);
+				hard_expired(sa, sl, dir);
 			} else {
 				ikev2_child_rekey_slot(sa, sl);
 			}

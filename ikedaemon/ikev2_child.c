@@ -256,11 +256,9 @@ static void recv_auth(struct ike_sa *sa, struct child_sa *cs,
 		      struct ikev2_msg *msg)
 {
 	const struct cfg_child *cc = cs->cs_cfg;
-	struct prop props[PROP_MAX];
-	struct ts tsi[TS_MAX], tsr[TS_MAX], tmp[TS_MAX];
-	char why[1024], a[256], b[256];
+	char what[128], a[256], b[256];
 	struct notify n;
-	int np, ni, nr;
+	size_t slen;
 
 	if (pld_find_error(&msg->pl, &n)) {
 		ts_format_list(cs->cs_ts_l, cs->cs_n_ts_l, a, sizeof(a));
@@ -286,39 +284,10 @@ static void recv_auth(struct ike_sa *sa, struct child_sa *cs,
 			  ike_sa_name(sa));
 		return;
 	}
-	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
-	if (np != 1 || proposal_select(props, 1, cc->esp_proposals,
-				       cc->n_esp_proposals, IKEV2_PROTO_ESP,
-				       true, &cs->cs_sel, why, sizeof(why)) ||
-	    cs->cs_sel.spi_size != 4) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: peer selected an ESP proposal we did "
-			  "not offer: %s", ike_sa_name(sa),
-			  np == 1 ? why : "several proposals");
+	snprintf(what, sizeof(what), "CHILD SA %s", cc->name);
+	if (ikev2_child_check_answer(sa, msg, cs, NULL, what, NULL, &slen) ||
+	    ikev2_child_check_ts(sa, msg, cs, what))
 		return;
-	}
-	pld_ts(&msg->pl.tsi, tsi, TS_MAX, &ni);
-	pld_ts(&msg->pl.tsr, tsr, TS_MAX, &nr);
-	/* the responder may only narrow what we proposed (2.9) */
-	if (ts_narrow(tsi, ni, cs->cs_ts_l, cs->cs_n_ts_l, tmp, TS_MAX) != ni ||
-	    ts_narrow(tsr, nr, cs->cs_ts_r, cs->cs_n_ts_r, tmp, TS_MAX) != nr ||
-	    !ni || !nr) {
-		ts_format_list(tsi, ni, a, sizeof(a));
-		ts_format_list(tsr, nr, b, sizeof(b));
-		ike_diag(sa, NULL, LOG_CHD, "%s: peer's selectors TSi %s TSr %s exceed "
-			  "what we proposed", ike_sa_name(sa), a, b);
-		return;
-	}
-	memcpy(cs->cs_ts_l, tsi, sizeof(tsi[0]) * ni);
-	cs->cs_n_ts_l = ni;
-	memcpy(cs->cs_ts_r, tsr, sizeof(tsr[0]) * nr);
-	cs->cs_n_ts_r = nr;
-	cs->cs_spi_out = get32(cs->cs_sel.spi);
-	if (cs->cs_transport &&
-	    !pld_find_notify(&msg->pl, IKEV2_N_USE_TRANSPORT_MODE, &n)) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: peer did not accept transport mode "
-			  "for %s", ike_sa_name(sa), cc->name);
-		return;
-	}
 	child_sa_install(sa, cs, &(struct child_keys){ sa->sa_ni, sa->sa_nr,
 		      NULL, sa->sa_ni_len, sa->sa_nr_len, 0, true }, false);
 }
@@ -336,24 +305,28 @@ void ikev2_child_answer(struct ike_sa *sa, struct ikev2_msg *msg,
 	buf_free(&plds);
 }
 
-/* PFS of a rekey: g^ir into shared, our public value into pub. Answers
- * the request itself when it fails.
+/* PFS of a rekey or a new CHILD SA (1.3.1): g^ir into shared, our public
+ * value into pub. A KE payload for another group than the one selected
+ * gets INVALID_KE_PAYLOAD naming ours (1.3.1: the peer retries with it);
+ * answers the request itself when it fails.
  */
-int ikev2_child_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
+int ikev2_child_dh(struct ike_sa *sa, struct ikev2_msg *msg,
+		   const struct cfg_child *cc, uint16_t want,
 		   uint8_t *shared, size_t *slen, uint8_t *pub)
 {
 	uint8_t grp[2] = { want >> 8, want & 0xff };
 	const uint8_t *ke;
 	const char *why;
 	struct dh *dh;
-	uint16_t group;
+	uint16_t group = 0;
 	size_t len;
 	int ret = -1;
 
 	if (!msg->pl.ke.p || (pld_ke(&msg->pl.ke, &group, &ke, &len),
 			      group != want)) {
-		log_info(LOG_CHD, "%s: rekey with PFS: asking for DH group %u "
-			 "(INVALID_KE_PAYLOAD)", ike_sa_name(sa), want);
+		log_info(LOG_CHD, "%s: CHILD SA %s with PFS: KE payload for DH "
+			 "group %u, selected group %u: INVALID_KE_PAYLOAD",
+			 ike_sa_name(sa), cc->name, group, want);
 		ikev2_child_answer(sa, msg, IKEV2_N_INVALID_KE_PAYLOAD, grp, 2);
 		return -1;
 	}
@@ -361,8 +334,9 @@ int ikev2_child_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
 	if (!dh)
 		return -1;
 	if (dh_derive(dh, ke, len, shared, slen, &why)) {
-		log_warnx(LOG_ENC, "%s: rekey KE payload rejected: %s",
-			  ike_sa_name(sa), why);
+		log_warnx(LOG_ENC, "%s: CHILD SA %s: KE payload for DH group "
+			  "%u rejected: %s", ike_sa_name(sa), cc->name, want,
+			  why);
 	} else if (!dh_public(dh, pub, dh_pub_len(want))) {
 		ret = 0;
 	}
@@ -514,6 +488,18 @@ static int peer_delete(struct child_slot *sl, uint32_t spi_out,
 	struct ike_sa *sa = sl->cl_sa;
 	struct child_sa *cur = &sl->cl_cur, *old, *peer;
 
+	if (sl->cl_deleting && cur->cs_installed &&
+	    cur->cs_spi_out == spi_out) {
+		/* our deletes cross (1.4.1): it goes now, and the answer
+		 * MUST NOT carry a Delete for it
+		 */
+		log_info(LOG_CHD, "%s: peer deletes CHILD SA %s %08x_o as we "
+			 "do (1.4.1): removed, no Delete in the answer",
+			 ike_sa_name(sa), cur->cs_cfg ? cur->cs_cfg->name :
+			 "?", spi_out);
+		child_sa_uninstall(sa, cur);
+		return 1;
+	}
 	if (!sl->cl_rk)
 		return -1;
 	old = &sl->cl_rk->rk_old;
@@ -647,13 +633,15 @@ static void rekey_request(struct ike_sa *sa, struct ikev2_msg *msg,
 	spi = n->spi_size == 4 ? get32(n->spi) : 0;
 	sl = n->proto == IKEV2_PROTO_ESP && n->spi_size == 4 ?
 	     slot_by_spi_out(sa, spi, &is_old) : NULL;
-	if (sl && (is_old || sa->sa_ike_rekeying ||
+	/* one we are deleting: TEMPORARY_FAILURE too (2.25.1) */
+	if (sl && (is_old || sa->sa_ike_rekeying || sl->cl_deleting ||
 		   (sl->cl_rk && (sl->cl_rk->rk_old.cs_installed ||
 				  sl->cl_rk->rk_peer.cs_installed)) ||
 		   sl->cl_cur.cs_out_pending)) {
 		log_info(LOG_CHD, "%s: rekey of CHILD SA %08x while %s: "
 			 "TEMPORARY_FAILURE", ike_sa_name(sa), spi,
 			 sa->sa_ike_rekeying ? "the IKE SA is rekeyed" :
+			 sl->cl_deleting ? "we delete it" :
 			 "a rekey is completing");
 		ikev2_child_answer(sa, msg, IKEV2_N_TEMPORARY_FAILURE, NULL, 0);
 		return;
@@ -710,7 +698,7 @@ static void rekey_request(struct ike_sa *sa, struct ikev2_msg *msg,
 	cs.cs_out_deferred = true;	/* until the peer deletes the old */
 	crypto_random(nr, sizeof(nr));
 	if (cs.cs_sel.has_dh && cs.cs_sel.dh &&
-	    ikev2_child_dh(sa, msg, cs.cs_sel.dh, shared, &slen, pub))
+	    ikev2_child_dh(sa, msg, cc, cs.cs_sel.dh, shared, &slen, pub))
 		goto out;
 	ck = (struct child_keys){ msg->pl.nonce.p, nr, shared,
 				  msg->pl.nonce.len, sizeof(nr), slen, false };
@@ -965,6 +953,13 @@ static void rekey_refused(struct child_slot *sl, const struct notify *n)
 	const char *name = cur->cs_cfg ? cur->cs_cfg->name : "?";
 	uint32_t ms;
 
+	if (!cur->cs_installed) {
+		/* the peer's delete crossed our rekey (2.25.1): done */
+		log_info(LOG_CHD, "%s: peer refused the rekey of CHILD SA %s "
+			 "%08x_i it deleted meanwhile: %s", ike_sa_name(sa),
+			 name, cur->cs_spi_in, ikev2_notify_name(n->type));
+		return;
+	}
 	switch (n->type) {
 	case IKEV2_N_TEMPORARY_FAILURE:
 		if (sl->cl_rk->rk_peer.cs_installed) {
@@ -1028,6 +1023,119 @@ static void collision(struct child_slot *sl, struct child_sa *ours,
 	delete_old(sl);
 }
 
+/*
+ * The peer's answer for cs: to our CREATE_CHILD_SA, a new CHILD SA or a
+ * rekey (1.3.1, 1.3.3; rk our nonce and PFS key), or to our IKE_AUTH (rk
+ * NULL: no Nr, no PFS, 1.2). SA and Nr present, one proposal out of those
+ * we offered with a 4-byte SPI, and with PFS a KE payload for the group
+ * we sent. 0 with the selection and outbound SPI in cs and g^ir in
+ * shared (*slen 0 without PFS); -1 logged as "SA_NAME: WHAT: cause".
+ */
+int ikev2_child_check_answer(struct ike_sa *sa, struct ikev2_msg *msg,
+			     struct child_sa *cs,
+			     const struct child_rekey *rk, const char *what,
+			     uint8_t *shared, size_t *slen)
+{
+	const struct cfg_child *cc = cs->cs_cfg;
+	struct prop props[PROP_MAX];
+	uint16_t group = 0, ours;
+	const uint8_t *ke;
+	const char *err;
+	char why[1024];
+	size_t ke_len;
+	int np, bad;
+
+	*slen = 0;
+	if (!msg->pl.sa.p || (rk && !msg->pl.nonce.p)) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: %s: CREATE_CHILD_SA response "
+			 "lacks %s", ike_sa_name(sa), what,
+			 msg->pl.sa.p ? "Nr" : "SA");
+		return -1;
+	}
+	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
+	bad = np != 1 || proposal_select(props, 1, cc->esp_proposals,
+					 cc->n_esp_proposals, IKEV2_PROTO_ESP,
+					 !rk, &cs->cs_sel, why, sizeof(why));
+	if (bad || cs->cs_sel.spi_size != 4) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: %s: peer selected an ESP "
+			 "proposal we did not offer: %s", ike_sa_name(sa),
+			 what, np != 1 ? "several proposals" :
+			 bad ? why : "ESP SPI size not 4");
+		return -1;
+	}
+	if (rk && cs->cs_sel.has_dh && cs->cs_sel.dh) {
+		ours = rk->rk_dh ? dh_group(rk->rk_dh) : 0;
+		if (msg->pl.ke.p)
+			pld_ke(&msg->pl.ke, &group, &ke, &ke_len);
+		if (!msg->pl.ke.p) {
+			ike_diag(sa, NULL, LOG_CHD, "%s: %s: peer selected DH "
+				 "group %u but sent no KE payload; we sent one "
+				 "for group %u", ike_sa_name(sa), what,
+				 cs->cs_sel.dh, ours);
+			return -1;
+		}
+		if (group != ours || group != cs->cs_sel.dh) {
+			ike_diag(sa, NULL, LOG_CHD, "%s: %s: peer selected DH "
+				 "group %u with a KE payload for group %u; we "
+				 "sent a KE payload for group %u",
+				 ike_sa_name(sa), what, cs->cs_sel.dh, group,
+				 ours);
+			return -1;
+		}
+		if (dh_derive(rk->rk_dh, ke, ke_len, shared, slen, &err)) {
+			ike_diag(sa, NULL, LOG_CHD, "%s: %s: peer's KE payload "
+				 "for DH group %u rejected: %s",
+				 ike_sa_name(sa), what, group, err);
+			return -1;
+		}
+	}
+	cs->cs_spi_out = get32(cs->cs_sel.spi);
+	return 0;
+}
+
+/*
+ * The selectors of the peer's answer for a new cs (IKE_AUTH or
+ * CREATE_CHILD_SA): present, only narrowing what we proposed (2.9), and
+ * transport mode accepted if we asked for it (1.3.1). 0 with them in cs.
+ */
+int ikev2_child_check_ts(struct ike_sa *sa, struct ikev2_msg *msg,
+			 struct child_sa *cs, const char *what)
+{
+	struct ts tsi[TS_MAX], tsr[TS_MAX], tmp[TS_MAX];
+	char a[256], b[256];
+	struct notify n;
+	int ni, nr;
+
+	if (!msg->pl.tsi.p || !msg->pl.tsr.p) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: %s: response lacks TSi/TSr",
+			 ike_sa_name(sa), what);
+		return -1;
+	}
+	pld_ts(&msg->pl.tsi, tsi, TS_MAX, &ni);
+	pld_ts(&msg->pl.tsr, tsr, TS_MAX, &nr);
+	if (ts_narrow(tsi, ni, cs->cs_ts_l, cs->cs_n_ts_l, tmp, TS_MAX) != ni ||
+	    ts_narrow(tsr, nr, cs->cs_ts_r, cs->cs_n_ts_r, tmp, TS_MAX) != nr ||
+	    !ni || !nr) {
+		ts_format_list(tsi, ni, a, sizeof(a));
+		ts_format_list(tsr, nr, b, sizeof(b));
+		ike_diag(sa, NULL, LOG_CHD, "%s: %s: peer's selectors TSi %s "
+			 "TSr %s exceed what we proposed", ike_sa_name(sa),
+			 what, a, b);
+		return -1;
+	}
+	if (cs->cs_transport &&
+	    !pld_find_notify(&msg->pl, IKEV2_N_USE_TRANSPORT_MODE, &n)) {
+		ike_diag(sa, NULL, LOG_CHD, "%s: %s: peer did not accept "
+			 "transport mode", ike_sa_name(sa), what);
+		return -1;
+	}
+	memcpy(cs->cs_ts_l, tsi, sizeof(tsi[0]) * ni);
+	cs->cs_n_ts_l = ni;
+	memcpy(cs->cs_ts_r, tsr, sizeof(tsr[0]) * nr);
+	cs->cs_n_ts_r = nr;
+	return 0;
+}
+
 static void rekey_response(struct child_slot *sl, struct ikev2_msg *msg)
 {
 	struct ike_sa *sa = sl->cl_sa;
@@ -1035,73 +1143,43 @@ static void rekey_response(struct child_slot *sl, struct ikev2_msg *msg)
 	struct child_sa *cs = &rk->rk_new, *old = &sl->cl_cur;
 	const struct cfg_child *cc = cs->cs_cfg;
 	uint8_t shared[DH_MAX_SECRET];
-	struct prop props[PROP_MAX];
 	struct child_keys ck;
-	const uint8_t *ke;
-	const char *err;
-	char why[1024];
+	char what[128];
 	struct notify n;
-	size_t ke_len, slen = 0;
-	uint16_t group;
-	int np;
+	size_t slen = 0;
 
 	sl->cl_rekeying = false;
 	if (pld_find_error(&msg->pl, &n)) {
 		rekey_refused(sl, &n);
 		return;
 	}
-	if (!msg->pl.sa.p || !msg->pl.nonce.p) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: CREATE_CHILD_SA response lacks %s",
-			  ike_sa_name(sa), msg->pl.sa.p ? "Nr" : "SA");
-		return;
-	}
-	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
-	if (np != 1 || proposal_select(props, 1, cc->esp_proposals,
-				       cc->n_esp_proposals, IKEV2_PROTO_ESP,
-				       false, &cs->cs_sel, why, sizeof(why)) ||
-	    cs->cs_sel.spi_size != 4) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: rekey: peer selected an ESP proposal "
-			  "we did not offer: %s", ike_sa_name(sa),
-			  np == 1 ? why : "several proposals");
-		return;
-	}
+	snprintf(what, sizeof(what), "rekey of CHILD SA %s", cc->name);
+	if (ikev2_child_check_answer(sa, msg, cs, rk, what, shared, &slen))
+		goto out;
 	if (!old->cs_installed) {
 		/* the peer deleted it while we rekeyed (2.25.1) */
 		log_info(LOG_CHD, "%s: rekey of CHILD SA %s crossed the peer's "
 			 "delete: deleting the new pair %08x_i too",
 			 ike_sa_name(sa), cc->name, cs->cs_spi_in);
 		ikev2_child_send_delete(sa, cs->cs_spi_in);
-		return;
+		goto out;
 	}
-	if (cs->cs_sel.has_dh && cs->cs_sel.dh) {
-		if (!msg->pl.ke.p || !rk->rk_dh ||
-		    (pld_ke(&msg->pl.ke, &group, &ke, &ke_len),
-		     group != dh_group(rk->rk_dh)) ||
-		    dh_derive(rk->rk_dh, ke, ke_len, shared, &slen, &err)) {
-			ike_diag(sa, NULL, LOG_CHD, "%s: rekey: no usable KE payload for "
-				  "DH group %u", ike_sa_name(sa),
-				  cs->cs_sel.dh);
-			return;
-		}
-	}
-	cs->cs_spi_out = get32(cs->cs_sel.spi);
 	ck = (struct child_keys){ rk->rk_ni, msg->pl.nonce.p, shared,
 				  sizeof(rk->rk_ni), msg->pl.nonce.len,
 				  slen, true };
-	if (child_sa_install(sa, cs, &ck, true)) {
-		crypto_wipe(shared, sizeof(shared));
-		return;
-	}
-	crypto_wipe(shared, sizeof(shared));
+	if (child_sa_install(sa, cs, &ck, true))
+		goto out;
 	if (rk->rk_peer.cs_installed) {
 		collision(sl, cs, msg->pl.nonce.p, msg->pl.nonce.len);
-		return;
+		goto out;
 	}
 	move_policies(cs, old);
 	rk->rk_old = *old;
 	*old = *cs;
 	memset(cs, 0, sizeof(*cs));
 	delete_old(sl);
+out:
+	crypto_wipe(shared, sizeof(shared));
 }
 
 void ikev2_child_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)

@@ -61,8 +61,20 @@ void ikev2_child_answer(struct ike_sa *sa, struct ikev2_msg *msg,
 /* PFS: g^ir into shared, our public value into pub; answers the request
  * itself (INVALID_KE_PAYLOAD, NO_PROPOSAL_CHOSEN) when it fails.
  */
-int ikev2_child_dh(struct ike_sa *sa, struct ikev2_msg *msg, uint16_t want,
+int ikev2_child_dh(struct ike_sa *sa, struct ikev2_msg *msg,
+		   const struct cfg_child *cc, uint16_t want,
 		   uint8_t *shared, size_t *slen, uint8_t *pub);
+/* The peer's answer for cs to our CREATE_CHILD_SA (rk: our nonce and PFS
+ * key) or IKE_AUTH (rk NULL): SA, Nr, proposal and KE checked, logged as
+ * "WHAT: cause"; 0 with cs's selection and outbound SPI, g^ir in shared.
+ */
+int ikev2_child_check_answer(struct ike_sa *sa, struct ikev2_msg *msg,
+			     struct child_sa *cs,
+			     const struct child_rekey *rk, const char *what,
+			     uint8_t *shared, size_t *slen);
+/* ... and its selectors (2.9) and transport mode: 0 with them in cs. */
+int ikev2_child_check_ts(struct ike_sa *sa, struct ikev2_msg *msg,
+			 struct child_sa *cs, const char *what);
 /* Responder: the child whose selectors fit (narrowed into cs), or NULL
  * and a TS_UNACCEPTABLE diagnostic (more: for a further CHILD SA).
  */

@@ -10,6 +10,7 @@
  * when the group differs). Refusals name the cause and both sides'
  * values, as in IKE_AUTH.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "child_sa.h"
@@ -159,11 +160,14 @@ void ikev2_child_kick(struct ike_sa *sa)
 	timer_add(&sa->sa_child_timer, 0);
 }
 
-/* PFS as configured or not at all (1.3.1, 3.4): 0, or answered. */
+/* PFS as configured or not at all (1.3.1, 3.4): a KE payload for a child
+ * without PFS, or none for one with it (want: our group, 0 for none), is
+ * NO_PROPOSAL_CHOSEN. 0, or answered.
+ */
 static int check_pfs(struct ike_sa *sa, struct ikev2_msg *msg,
-		     const struct cfg_child *cc, const struct prop_sel *sel)
+		     const struct cfg_child *cc, uint16_t want)
 {
-	uint16_t want = sel->has_dh ? sel->dh : 0, group = 0;
+	uint16_t group = 0;
 	const uint8_t *ke;
 	size_t len;
 
@@ -188,12 +192,7 @@ static int check_pfs(struct ike_sa *sa, struct ikev2_msg *msg,
 				   0);
 		return -1;
 	}
-	if (want && group != want)
-		log_info(LOG_CHD, "%s: new CHILD SA %s: KE payload for DH "
-			 "group %u, selected %u: INVALID_KE_PAYLOAD",
-			 ike_sa_name(sa), cc->name, group,
-			 want);
-	return 0;
+	return 0;	/* another group: INVALID_KE_PAYLOAD, by ikev2_child_dh() */
 }
 
 void ikev2_child_new_request(struct ike_sa *sa, struct ikev2_msg *msg,
@@ -211,7 +210,7 @@ void ikev2_child_new_request(struct ike_sa *sa, struct ikev2_msg *msg,
 	struct buf plds;
 	char why[1024];
 	size_t slen = 0;
-	int ni, nt;
+	int ni, nt, bad;
 
 	if (!msg->pl.sa.p || !msg->pl.nonce.p || !msg->pl.tsi.p ||
 	    !msg->pl.tsr.p) {
@@ -242,25 +241,32 @@ void ikev2_child_new_request(struct ike_sa *sa, struct ikev2_msg *msg,
 	}
 	sl->cl_cfg = cc;
 	cs->cs_cfg = cc;
-	if (proposal_select(props, np, cc->esp_proposals, cc->n_esp_proposals,
-			    IKEV2_PROTO_ESP, false, &cs->cs_sel, why,
-			    sizeof(why)) || cs->cs_sel.spi_size != 4) {
+	bad = proposal_select(props, np, cc->esp_proposals,
+			      cc->n_esp_proposals, IKEV2_PROTO_ESP, false,
+			      &cs->cs_sel, why, sizeof(why));
+	if (bad || cs->cs_sel.spi_size != 4) {
+		/* only PFS differs: say that rather than list transforms */
+		if (bad && !proposal_select(props, np, cc->esp_proposals,
+					    cc->n_esp_proposals,
+					    IKEV2_PROTO_ESP, true,
+					    &cs->cs_sel, NULL, 0) &&
+		    check_pfs(sa, msg, cc, ikev2_child_pfs_group(cc)))
+			goto fail;
 		ike_diag(sa, NULL, LOG_CHD, "%s: NO_PROPOSAL_CHOSEN for new "
 			 "CHILD SA %s: %s", ike_sa_name(sa), cc->name,
-			 cs->cs_sel.spi_size != 4 ? "ESP SPI size not 4" :
-			 why);
+			 bad ? why : "ESP SPI size not 4");
 		ikev2_child_answer(sa, msg, IKEV2_N_NO_PROPOSAL_CHOSEN, NULL,
 				   0);
 		goto fail;
 	}
-	if (check_pfs(sa, msg, cc, &cs->cs_sel))
+	if (check_pfs(sa, msg, cc, cs->cs_sel.has_dh ? cs->cs_sel.dh : 0))
 		goto fail;
 	cs->cs_spi_out = get32(cs->cs_sel.spi);
 	cs->cs_transport = cc->mode == CFG_MODE_TRANSPORT &&
 		pld_find_notify(&msg->pl, IKEV2_N_USE_TRANSPORT_MODE, &n);
 	crypto_random(nr, sizeof(nr));
 	if (cs->cs_sel.has_dh && cs->cs_sel.dh &&
-	    ikev2_child_dh(sa, msg, cs->cs_sel.dh, shared, &slen, pub))
+	    ikev2_child_dh(sa, msg, cc, cs->cs_sel.dh, shared, &slen, pub))
 		goto fail;
 	ck = (struct child_keys){ msg->pl.nonce.p, nr, shared,
 				  msg->pl.nonce.len, sizeof(nr), slen, false };
@@ -348,81 +354,27 @@ static void create_refused(struct ike_sa *sa, struct child_slot *sl,
 void ikev2_child_new_response(struct ike_sa *sa, struct child_slot *sl,
 			      struct ikev2_msg *msg)
 {
-	struct ts tsi[TS_MAX], tsr[TS_MAX], tmp[TS_MAX];
 	const struct cfg_child *cc = sl->cl_cfg;
-	struct child_rekey *rk = sl->cl_rk;
 	struct child_sa *cs = &sl->cl_cur;
 	uint8_t shared[DH_MAX_SECRET];
-	struct prop props[PROP_MAX];
-	char why[1024], a[256], b[256];
-	size_t ke_len, slen = 0;
-	const uint8_t *ke;
-	const char *err;
-	uint16_t group;
+	char what[128];
 	struct notify n;
-	int np, ni, nr;
+	size_t slen = 0;
 
 	sl->cl_state = CHILD_UP;
 	if (pld_find_error(&msg->pl, &n)) {
 		create_refused(sa, sl, &n);
 		return;
 	}
-	if (!msg->pl.sa.p || !msg->pl.nonce.p || !msg->pl.tsi.p ||
-	    !msg->pl.tsr.p) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: CREATE_CHILD_SA response for "
-			 "%s lacks %s", ike_sa_name(sa), cc->name,
-			 !msg->pl.sa.p ? "SA" : !msg->pl.nonce.p ? "Nr" :
-			 "TSi/TSr");
-		return;
-	}
-	pld_sa(&msg->pl.sa, props, PROP_MAX, &np);
-	if (np != 1 || proposal_select(props, 1, cc->esp_proposals,
-				       cc->n_esp_proposals, IKEV2_PROTO_ESP,
-				       false, &cs->cs_sel, why, sizeof(why)) ||
-	    cs->cs_sel.spi_size != 4) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: CHILD SA %s: peer selected an "
-			 "ESP proposal we did not offer: %s", ike_sa_name(sa),
-			 cc->name, np == 1 ? why : "several proposals");
-		return;
-	}
-	pld_ts(&msg->pl.tsi, tsi, TS_MAX, &ni);
-	pld_ts(&msg->pl.tsr, tsr, TS_MAX, &nr);
-	/* the responder may only narrow what we proposed (2.9) */
-	if (ts_narrow(tsi, ni, cs->cs_ts_l, cs->cs_n_ts_l, tmp, TS_MAX) != ni ||
-	    ts_narrow(tsr, nr, cs->cs_ts_r, cs->cs_n_ts_r, tmp, TS_MAX) != nr ||
-	    !ni || !nr) {
-		ts_format_list(tsi, ni, a, sizeof(a));
-		ts_format_list(tsr, nr, b, sizeof(b));
-		ike_diag(sa, NULL, LOG_CHD, "%s: CHILD SA %s: peer's selectors "
-			 "TSi %s TSr %s exceed what we proposed",
-			 ike_sa_name(sa), cc->name, a, b);
-		return;
-	}
-	if (cs->cs_transport &&
-	    !pld_find_notify(&msg->pl, IKEV2_N_USE_TRANSPORT_MODE, &n)) {
-		ike_diag(sa, NULL, LOG_CHD, "%s: peer did not accept transport "
-			 "mode for %s", ike_sa_name(sa), cc->name);
-		return;
-	}
-	if (cs->cs_sel.has_dh && cs->cs_sel.dh) {
-		if (!msg->pl.ke.p || !rk || !rk->rk_dh ||
-		    (pld_ke(&msg->pl.ke, &group, &ke, &ke_len),
-		     group != dh_group(rk->rk_dh)) ||
-		    dh_derive(rk->rk_dh, ke, ke_len, shared, &slen, &err)) {
-			ike_diag(sa, NULL, LOG_CHD, "%s: CHILD SA %s: no usable "
-				 "KE payload for DH group %u", ike_sa_name(sa),
-				 cc->name, cs->cs_sel.dh);
-			return;
-		}
-	}
-	memcpy(cs->cs_ts_l, tsi, sizeof(tsi[0]) * ni);
-	cs->cs_n_ts_l = ni;
-	memcpy(cs->cs_ts_r, tsr, sizeof(tsr[0]) * nr);
-	cs->cs_n_ts_r = nr;
-	cs->cs_spi_out = get32(cs->cs_sel.spi);
-	child_sa_install(sa, cs, &(struct child_keys){ rk->rk_ni,
-			 msg->pl.nonce.p, shared, sizeof(rk->rk_ni),
+	snprintf(what, sizeof(what), "CHILD SA %s", cc->name);
+	if (ikev2_child_check_answer(sa, msg, cs, sl->cl_rk, what, shared,
+				     &slen) ||
+	    ikev2_child_check_ts(sa, msg, cs, what))
+		goto out;
+	child_sa_install(sa, cs, &(struct child_keys){ sl->cl_rk->rk_ni,
+			 msg->pl.nonce.p, shared, sizeof(sl->cl_rk->rk_ni),
 			 msg->pl.nonce.len, slen, true }, false);
+out:
 	crypto_wipe(shared, sizeof(shared));
 }
 

@@ -5,7 +5,8 @@
 # the second by CREATE_CHILD_SA, without and with PFS. Each pair carries
 # its own traffic (ikesec's per-SA counters move), is rekeyed under
 # traffic without loss and deleted on its own; a CREATE_CHILD_SA for
-# selectors no child covers gets TS_UNACCEPTABLE. ikedaemon initiating:
+# selectors no child covers gets TS_UNACCEPTABLE; charon's IKE SA rekey
+# moves both children (1.3.2). ikedaemon initiating:
 # ike_children_init.sh.
 #
 #   ns_a: ikedaemon + ikesec                 ns_b: charon + XFRM
@@ -25,7 +26,7 @@ require_module
 
 children_bed ch
 
-ktap_plan 30
+ktap_plan 34
 children_topology
 
 # --- charon initiates both children, ikedaemon responds ---
@@ -38,6 +39,11 @@ ikedaemon_start "$A" "$DIR/a"
 swanctl_ "$DIR/b" --initiate --child net --timeout 40 > "$DIR/b/init.out" 2>&1
 swanctl_ "$DIR/b" --initiate --child net2 --timeout 40 >> "$DIR/b/init.out" 2>&1
 check_up_both "responder"
+
+# charon rekeys the IKE SA: both children move to the new one (1.3.2)
+old=$(ikedaemon_ike_spis "$DIR/a")
+swanctl_ "$DIR/b" --rekey --ike peer >/dev/null 2>&1
+check_ike_rekey "IKE SA rekeyed by charon" "$old"
 
 # charon rekeys net2 under traffic on net2
 old=$(our_spis net2)

@@ -9,7 +9,8 @@
 
 IKE=aes256gcm16-prfsha256-x25519
 
-# conf_charon ESP: charon's connection with children net, net2, stray.
+# conf_charon: charon's connection with children net, net2, stray, ESP
+# proposals $ESP (net2: $CHARON_ESP2 if set).
 conf_charon() {
 	local c
 	mkdir -p "$DIR/b/swanctl"
@@ -31,14 +32,15 @@ conf_charon() {
 				children {
 		CONF
 		for c in "net 10.0.2.0/24 10.0.1.0/24" \
-			 "net2 10.0.12.0/24 10.0.11.0/24" \
+			 "net2 $(net2_ts 10.0.12.0/24 10.0.11.0/24 2 1)" \
 			 "stray 10.0.22.0/24 10.0.21.0/24"; do
 			set -- $c
 			cat <<-CONF
 					$1 {
 						local_ts = $2
 						remote_ts = $3
-						esp_proposals = $ESP
+						esp_proposals = $(esp_of "$1" "$CHARON_ESP2")
+						$(mode_of "$1")
 						start_action = none
 					}
 			CONF
@@ -58,8 +60,35 @@ conf_charon() {
 	} > "$DIR/b/swanctl/swanctl.conf"
 }
 
+# net2_ts LOCAL REMOTE L R: net2's selectors, or with NET2_TRANSPORT set
+# ICMP between the outer addresses 192.0.2.L and 192.0.2.R (transport).
+net2_ts() {
+	if [ -n "$NET2_TRANSPORT" ]; then
+		echo "192.0.2.$3/32[icmp] 192.0.2.$4/32[icmp]"
+	else
+		echo "$1 $2"
+	fi
+}
+mode_of() {
+	[ "$1" = net2 ] && [ -n "$NET2_TRANSPORT" ] && echo "mode = transport"
+}
+
+# life_of CHILD: with OURS_LIFE2 set, net2 is never rekeyed and lives
+# that long (its hard expiry).
+life_of() {
+	[ "$1" = net2 ] && [ -n "$OURS_LIFE2" ] &&
+		printf 'rekey_time = 0s\n\t\t\t\tlife_time = %s\n' "$OURS_LIFE2"
+}
+
+# esp_of CHILD ESP2: the ESP proposals of that child, $ESP or for net2
+# ESP2 if not empty.
+esp_of() {
+	if [ "$1" = net2 ] && [ -n "$2" ]; then echo "$2"; else echo "$ESP"; fi
+}
+
 # conf_ours START [START2]: our connection gw with children net and net2
-# (start_action START, net2's START2 if given), ESP proposals $ESP.
+# (start_action START, net2's START2 if given), ESP proposals $ESP (net2:
+# $OURS_ESP2 if set; NET2_TRANSPORT, OURS_LIFE2 as above).
 conf_ours() {
 	local start=$1 start2=${2:-$1} c
 	{
@@ -80,13 +109,15 @@ conf_ours() {
 				children {
 		CONF
 		for c in "net 10.0.1.0/24 10.0.2.0/24 $start" \
-			 "net2 10.0.11.0/24 10.0.12.0/24 $start2"; do
+			 "net2 $(net2_ts 10.0.11.0/24 10.0.12.0/24 1 2) $start2"; do
 			set -- $c
 			cat <<-CONF
 					$1 {
 						local_ts = $2
 						remote_ts = $3
-						esp_proposals = $ESP
+						esp_proposals = $(esp_of "$1" "$OURS_ESP2")
+						$(mode_of "$1")
+						$(life_of "$1")
 						start_action = $4
 					}
 			CONF
@@ -154,13 +185,14 @@ else:
 
 # ping_child CHILD SRC DST: 3 pings from SRC to DST; both SAs of CHILD
 # count them (ikesec encrypted the requests, decrypted the replies).
+# PING_W: seconds to wait for each reply (2; more over a delayed link).
 ping_child() {
 	local spis i0 o0 i1 o1
 	spis=$(our_spis "$1")
 	set -- "$1" "$2" "$3" $spis
 	[ $# = 5 ] || return 1
 	i0=$(sa_packets in "$4"); o0=$(sa_packets out "$5")
-	ip netns exec "$A" ping -q -c 3 -i 0.2 -W 2 -I "$2" "$3" \
+	ip netns exec "$A" ping -q -c 3 -i 0.2 -W "${PING_W:-2}" -I "$2" "$3" \
 		>/dev/null 2>&1 || return 1
 	i1=$(sa_packets in "$4"); o1=$(sa_packets out "$5")
 	echo "# $1: SA $4 (in) $i0 -> $i1 packets, SA $5 (out) $o0 -> $o1"
@@ -266,4 +298,38 @@ children_topology() {
 	mkdir -p "$DIR/a" "$DIR/b"
 	ike_topology "$A" "$B" || exit 1
 	topology_net2
+}
+
+# log_mark FILE: its line count now, for log_after.
+log_mark() { wc -l < "$1" 2>/dev/null || echo 0; }
+# log_after MARK FILE ERE: a line past MARK matches.
+log_after() { tail -n +"$(($1 + 1))" "$2" | grep -Eq -- "$3"; }
+# log_after_show MARK FILE ERE: the first such line, as a KTAP comment.
+log_after_show() {
+	tail -n +"$(($1 + 1))" "$2" | grep -E -m1 -- "$3" | sed 's/^/#   /'
+}
+# module_sas: the ikesec SAs (in and out) in ns_a.
+module_sas() { ip netns exec "$A" "$IKECTL" sa show | grep -c 'spi 0x'; }
+
+# check_ike_rekey ROLE OLD: the IKE SA was rekeyed (its SPIs are no longer
+# OLD), one IKE SA at each end with the same SPIs, and both CHILD SAs
+# moved to it: installed at both ends, SPIs agree, traffic through each.
+ike_rekeyed() {
+	local ours theirs
+	ours=$(ikedaemon_ike_spis "$DIR/a")
+	theirs=$(charon_ike_spis "$DIR/b")
+	[ -n "$ours" ] && [ "$ours" = "$theirs" ] && [ "$ours" != "$1" ] &&
+		[ "$(swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c ESTABLISHED)" = 1 ] &&
+		[ "$(ikectl_d "$DIR/a" status 2>/dev/null | grep -c ESTABLISHED)" = 1 ]
+}
+check_ike_rekey() {
+	ktap_check "$1: one new IKE SA at each end, IKE SPIs agree" \
+		wait_for 30 ike_rekeyed "$2"
+	echo "# IKE SPIs [$2] -> ikedaemon [$(ikedaemon_ike_spis "$DIR/a")], charon [$(charon_ike_spis "$DIR/b")]"
+	ktap_check "$1: both CHILD SAs on the new IKE SA at both ends (ikedaemon $(ours_installed), charon $(charon_installed))" \
+		eval 'wait_for 10 both_up && json_children'
+	ktap_check "$1: SPIs of net and net2 agree" eval 'agree net && agree net2'
+	ktap_check "$1: ping through net and net2, their SA pairs count it" \
+		eval 'ping_child net 10.0.1.1 10.0.2.1 &&
+		      ping_child net2 10.0.11.1 10.0.12.1'
 }

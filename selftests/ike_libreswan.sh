@@ -5,8 +5,8 @@
 # ikedaemon as initiator and as responder, both ends agreeing on the ESP
 # SPIs, ping and TCP through the tunnel with both datapaths counting the
 # packets (ikesec here, XFRM at pluto), deletion seen by pluto; pluto
-# rekeying the CHILD SA; a PSK mismatch both
-# ways, with our diagnostic and pluto's own log line; RSA and ECDSA
+# rekeying the CHILD SA; two CHILD SAs on one IKE SA (the second by
+# CREATE_CHILD_SA) both ways; a PSK mismatch both ways, with our diagnostic and pluto's own log line; RSA and ECDSA
 # certificates (a test PKI made here, pluto's in its NSS database).
 #
 #   ns_a: ikedaemon + ikesec                 ns_b: pluto + XFRM
@@ -14,9 +14,11 @@
 #   veth_a 192.0.2.1/24 ------------------- veth_b 192.0.2.2/24
 #   ids sun.example (us), moon.example (pluto);
 #   tunnel 10.0.1.0/24 <=> 10.0.2.0/24
+#   (two children: net2 10.0.11.0/24 <=> 10.0.12.0/24, pluto's conn peer2)
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/ike_lib.sh"
 source "$(dirname "$0")/lswan_lib.sh"
+source "$(dirname "$0")/ike_children_lib.sh"
 
 require_root
 require_lswan
@@ -194,7 +196,7 @@ GCM_OURS="aes256gcm16-prfsha256-x25519 aes256gcm16"
 CBC_THEIRS="aes256-sha2_256-dh14 aes256-sha2_256"
 CBC_OURS="aes256-sha256-modp2048 aes256-sha256"
 
-ktap_plan 35
+ktap_plan 43
 dmesg_mark "$mark"
 mkdir -p "$DIR/a" "$DIR/b"
 ike_topology "$A" "$B" || exit 1
@@ -228,6 +230,62 @@ check "after pluto's rekey: both ends agree on the new ESP SPIs" \
 spis_agree "pluto rekey" || true
 WHAT="pluto rekey"
 check "after pluto's rekey: traffic through the new SAs" traffic
+
+# --- two CHILD SAs on one IKE SA: pluto's conns peer and peer2 (same
+# ends and IDs), our children net and net2; the second by
+# CREATE_CHILD_SA, we initiating, then pluto ---
+# pluto_children: both of pluto's conns have their CHILD SA on one IKE SA
+pluto_children() {
+	[ "$(pluto_ike_sas "$DIR/b")" = 1 ] &&
+		[ -n "$(pluto_conn_spis "$DIR/b" peer)" ] &&
+		[ -n "$(pluto_conn_spis "$DIR/b" peer2)" ]
+}
+# lw_agree CHILD CONN: our SPIs of CHILD are pluto's of CONN, mirrored.
+lw_agree() {
+	local ours theirs
+	ours=$(our_spis "$1")
+	theirs=$(pluto_conn_spis "$DIR/b" "$2")
+	echo "# $1: ikedaemon in/out [$ours], pluto $2 in/out [$theirs]"
+	set -- $ours $theirs
+	[ $# = 4 ] && [ "$1" = "$4" ] && [ "$2" = "$3" ]
+}
+# two_children ROLE: one IKE SA at each end with both CHILD SAs, the
+# SPIs agree, a ping through each counted by its SA pair.
+two_children() {
+	check "$1: CHILD SA net2 established by CREATE_CHILD_SA" \
+		lwait 30 "$OURS" "CHILD SA net2 established"
+	log_show "$OURS" "CHILD SA net2 established"
+	check "$1: one IKE SA with both CHILD SAs at both ends" \
+		eval 'wait_s 15 pluto_children &&
+		      [ "$(ours_installed)" = 2 ] && json_children'
+	echo "# pluto: $(pluto_ike_sas "$DIR/b") IKE SA(s), ikedaemon: $(ours_installed) CHILD SAs"
+	check "$1: SPIs of net and net2 agree with pluto's peer and peer2" \
+		eval 'lw_agree net peer && lw_agree net2 peer2'
+	check "$1: ping through net and net2, their SA pairs count it" \
+		eval 'ping_child net 10.0.1.1 10.0.2.1 &&
+		      ping_child net2 10.0.11.1 10.0.12.1'
+}
+topology_net2
+IKE=${GCM_OURS% *} ESP=${GCM_OURS#* }
+lswan_conf "$DIR/b" x $GCM_THEIRS 10.0.2.0/24 10.0.1.0/24
+lswan_conf_child "$DIR/b" peer2 10.0.12.0/24 10.0.11.0/24
+pluto_load "$DIR/b" peer && pluto_load "$DIR/b" peer2
+ikedaemon_stop "$DIR/a"
+conf_ours start
+: > "$OURS"; : > "$THEIRS"
+ikedaemon_start "$A" "$DIR/a"
+two_children "two children, we initiate"
+ikectl_d "$DIR/a" down gw >/dev/null
+wait_s 10 pluto_no_sa "$DIR/b"
+ikedaemon_stop "$DIR/a"
+conf_ours none
+: > "$OURS"
+ikedaemon_start "$A" "$DIR/a"
+pluto_initiate "$DIR/b" peer 30
+pluto_initiate "$DIR/b" peer2 30
+two_children "two children, pluto initiates"
+grep -E 'peer2.*(established Child SA|initiating Child SA)' "$THEIRS" |
+	tail -n 1 | cut -c 1-200 | sed 's/^/#   pluto: /'
 
 # --- PSK mismatch: pluto initiates with another key ---
 BAD_PSK="another-psk-that-is-long-enough"

@@ -175,7 +175,12 @@ lswan_conf() {
 # CHILD SA (highest state number), from whack --status lines such as
 #   #2: "peer" esp.c4e6c3fd@192.0.2.1 esp.8e0a13c2@192.0.2.2 tun.0@... Traffic:
 pluto_child_spis() {
-	whack_ "$1" --status 2>/dev/null | awk '
+	whack_ "$1" --status 2>/dev/null | status_spis
+}
+
+# status_spis: the SPIs of the newest CHILD SA in whack --status lines.
+status_spis() {
+	awk '
 		/ esp\.[0-9a-f]+@/ {
 			n = 0; i_ = ""; o_ = ""
 			for (f = 1; f <= NF; f++) {
@@ -296,4 +301,34 @@ ike_conf_ours_cert() {
 		}
 	}
 	CONF
+}
+
+# lswan_conf_child DIR NAME LOCAL_SUBNET REMOTE_SUBNET: a second conn NAME
+# in DIR/ipsec.conf, conn peer's copy with other subnets: the same
+# endpoints and IDs, so pluto keys it as a further CHILD SA of the same
+# IKE SA (CREATE_CHILD_SA).
+lswan_conf_child() {
+	local dir=$1 name=$2 lsub=$3 rsub=$4
+	awk -v n="$name" -v l="$lsub" -v r="$rsub" '
+		/^conn / { c = ($2 == "peer") }
+		c && /^conn / { print "conn " n; next }
+		c && /leftsubnet=/ { print "    leftsubnet=" l; next }
+		c && /rightsubnet=/ { print "    rightsubnet=" r; next }
+		c { print }' "$dir/ipsec.conf" > "$dir/child.conf"
+	cat "$dir/child.conf" >> "$dir/ipsec.conf"
+}
+
+# pluto_conn_spis DIR CONN: "IN OUT" ESP SPIs of pluto's newest CHILD SA
+# of that conn, as pluto_child_spis.
+pluto_conn_spis() {
+	whack_ "$1" --status 2>/dev/null | grep -F "\"$2\"" | status_spis
+}
+
+# pluto_ike_sas DIR: the number of IKE SAs pluto has established.
+pluto_ike_sas() {
+	whack_ "$1" --status 2>/dev/null | awk '
+		/ESTABLISHED_IKE_SA/ {
+			for (f = 1; f <= NF; f++)
+				if ($f ~ /^#[0-9]+:$/) { print $f; break }
+		}' | sort -u | wc -l
 }

@@ -3,7 +3,8 @@
  * Unit tests of several CHILD SAs per IKE SA: the responder's choice of a
  * child by traffic selectors (RFC 7296 2.9, 1.3.1) with narrowing and
  * refusal, and the slot list (child_slot.c): order, garbage collection,
- * the move to a rekeyed IKE SA (1.3.2).
+ * the move to a rekeyed IKE SA (1.3.2); the checks of the peer's answer
+ * to our CREATE_CHILD_SA or IKE_AUTH (proposal, PFS, selectors).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -15,9 +16,11 @@
 
 #include "../child_slot.h"
 #include "../config.h"
+#include "../dh.h"
 #include "../ike_sa.h"
 #include "../ikev2.h"
 #include "../ikev2_child.h"
+#include "../ikev2_msg.h"
 
 static const char conf[] =
 	"connections {\n"
@@ -26,8 +29,10 @@ static const char conf[] =
 	"  local { auth = psk\n id = sun.example }\n"
 	"  remote { auth = psk\n id = moon.example }\n"
 	"  children {\n"
-	"   net { local_ts = 10.0.1.0/24\n remote_ts = 10.0.2.0/24 }\n"
-	"   net2 { local_ts = 10.0.11.0/24\n remote_ts = 10.0.12.0/24 }\n"
+	"   net { local_ts = 10.0.1.0/24\n remote_ts = 10.0.2.0/24\n"
+	"         esp_proposals = aes256gcm16 }\n"
+	"   net2 { local_ts = 10.0.11.0/24\n remote_ts = 10.0.12.0/24\n"
+	"          esp_proposals = aes256gcm16-x25519 }\n"
 	"  }\n"
 	" }\n"
 	"}\n"
@@ -192,6 +197,123 @@ TEST_F(pick, slots_gc_and_move)
 	child_slot_free_all(nsa);
 	EXPECT_EQ(NULL, nsa->sa_slots);
 	free(nsa);
+}
+
+/*
+ * The peer's answer for child c: our proposals with ESP SPI 0xc0ffee01,
+ * only the first unless all, DH transforms kept (as charon picks them),
+ * our nonce, a KE payload for ke_group unless 0 (from peer), our TS.
+ */
+struct answer {
+	struct buf b;
+	struct ikev2_msg msg;
+	struct child_sa cs;
+	struct child_rekey rk;
+	uint8_t shared[DH_MAX_SECRET];
+	size_t slen;
+};
+
+static int answer_build(struct answer *a, const struct cfg_child *c,
+			uint16_t ke_group, struct dh *peer, int encr)
+{
+	struct prop props[CFG_MAX_PROPOSALS];
+	uint8_t nonce[32] = { 1 }, pub[DH_MAX_PUB];
+	struct pld_builder pb;
+	int n;
+
+	memset(a, 0, sizeof(*a));
+	a->cs.cs_cfg = c;
+	ikev2_child_esp_props(c, 0xc0ffee01, true, props, &n);
+	if (encr)
+		props[0].xf[0].id = encr;
+	buf_init(&a->b);
+	pld_builder_init(&pb, &a->b);
+	pld_add_sa(&pb, props, 1);
+	pld_add_nonce(&pb, nonce, sizeof(nonce));
+	if (ke_group && peer) {
+		dh_public(peer, pub, dh_pub_len(ke_group));
+		pld_add_ke(&pb, ke_group, pub, dh_pub_len(ke_group));
+	}
+	return ikev2_pld_parse(a->b.data, a->b.data, a->b.len, pb.first,
+			       &a->msg.pl);
+}
+
+static int answer_check(struct ike_sa *sa, struct answer *a, bool auth)
+{
+	return ikev2_child_check_answer(sa, &a->msg, &a->cs,
+					auth ? NULL : &a->rk, "test",
+					a->shared, &a->slen);
+}
+
+TEST_F(pick, answer_without_pfs)
+{
+	struct answer a;
+
+	ASSERT_EQ(0, answer_build(&a, &self->cfg.conns[0].children[0], 0,
+				  NULL, 0));
+	EXPECT_EQ(0, answer_check(self->sa, &a, false));
+	EXPECT_EQ(0xc0ffee01, a.cs.cs_spi_out);
+	EXPECT_EQ(0, a.slen);
+	EXPECT_FALSE(self->sa->sa_diag);
+	buf_free(&a.b);
+}
+
+TEST_F(pick, answer_not_offered)
+{
+	struct answer a;
+
+	ASSERT_EQ(0, answer_build(&a, &self->cfg.conns[0].children[0], 0,
+				  NULL, IKEV2_ENCR_CHACHA20_POLY1305));
+	EXPECT_EQ(-1, answer_check(self->sa, &a, false));
+	EXPECT_TRUE(self->sa->sa_diag);
+	buf_free(&a.b);
+}
+
+/* PFS (1.3.1): the KE payload must be for the group we sent */
+TEST_F(pick, answer_with_pfs)
+{
+	const struct cfg_child *c = &self->cfg.conns[0].children[1];
+	struct dh *peer = dh_new(IKEV2_DH_CURVE25519);
+	struct answer a;
+
+	ASSERT_NE(NULL, peer);
+	ASSERT_EQ(0, answer_build(&a, c, IKEV2_DH_CURVE25519, peer, 0));
+	a.rk.rk_dh = dh_new(IKEV2_DH_CURVE25519);
+	ASSERT_NE(NULL, a.rk.rk_dh);
+	EXPECT_EQ(0, answer_check(self->sa, &a, false));
+	EXPECT_EQ(32, a.slen);
+	EXPECT_FALSE(self->sa->sa_diag);
+	dh_free(a.rk.rk_dh);
+	buf_free(&a.b);
+	/* no KE payload */
+	ASSERT_EQ(0, answer_build(&a, c, 0, NULL, 0));
+	a.rk.rk_dh = dh_new(IKEV2_DH_CURVE25519);
+	EXPECT_EQ(-1, answer_check(self->sa, &a, false));
+	EXPECT_TRUE(self->sa->sa_diag);
+	dh_free(a.rk.rk_dh);
+	buf_free(&a.b);
+	/* we sent a KE payload for another group */
+	self->sa->sa_diag = false;
+	ASSERT_EQ(0, answer_build(&a, c, IKEV2_DH_CURVE25519, peer, 0));
+	a.rk.rk_dh = dh_new(IKEV2_DH_ECP_256);
+	EXPECT_EQ(-1, answer_check(self->sa, &a, false));
+	EXPECT_TRUE(self->sa->sa_diag);
+	dh_free(a.rk.rk_dh);
+	buf_free(&a.b);
+	dh_free(peer);
+}
+
+/* IKE_AUTH (1.2): no PFS even for a child that has it for rekeys */
+TEST_F(pick, answer_in_ike_auth)
+{
+	struct answer a;
+
+	ASSERT_EQ(0, answer_build(&a, &self->cfg.conns[0].children[1], 0,
+				  NULL, 0));
+	EXPECT_EQ(0, answer_check(self->sa, &a, true));
+	EXPECT_EQ(0xc0ffee01, a.cs.cs_spi_out);
+	EXPECT_EQ(0, a.slen);
+	buf_free(&a.b);
 }
 
 TEST_HARNESS_MAIN
