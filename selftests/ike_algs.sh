@@ -33,7 +33,8 @@ cleanup() {
 trap cleanup EXIT
 
 # name | our IKE proposals | charon's IKE | our ESP | charon's ESP |
-#   6 (IPv6) | r (charon initiates, we respond)
+#   6 (IPv6) | r (charon initiates, we respond) | a (the IKE addresses as
+#   identities: ID_IPV4_ADDR, ID_IPV6_ADDR)
 CASES=(
 	"AES_GCM_16_128/ECP_256, ESP AES_GCM_16_128|aes128gcm16-prfsha256-ecp256|aes128gcm16-prfsha256-ecp256|aes128gcm16|aes128gcm16"
 	"CHACHA20_POLY1305/X25519, ESP CHACHA20_POLY1305|chacha20poly1305-prfsha256-x25519|chacha20poly1305-prfsha256-x25519|chacha20poly1305|chacha20poly1305"
@@ -46,6 +47,7 @@ CASES=(
 	"responder: AES_GCM_16_256/X25519, ESP AES_GCM_16_256|aes256gcm16-prfsha256-x25519|aes256gcm16-prfsha256-x25519|aes256gcm16|aes256gcm16||r"
 	"responder: CHACHA20_POLY1305/ECP_256, ESP CHACHA20_POLY1305|chacha20poly1305-prfsha256-ecp256|chacha20poly1305-prfsha256-ecp256|chacha20poly1305|chacha20poly1305||r"
 	"responder: AES_CBC_128/HMAC_SHA2_256/MODP_2048, ESP AES_CBC_128/HMAC_SHA2_256|aes128-sha256-modp2048|aes128-sha256-modp2048|aes128-sha256|aes128-sha256||r"
+	"responder, IPv6, IPv6 address identities (ID_IPV6_ADDR)|aes256gcm16-prfsha256-x25519|aes256gcm16-prfsha256-x25519|aes256gcm16|aes256gcm16|6|r|a"
 )
 
 # to_v6 FILE: the same configuration over IPv6.
@@ -91,15 +93,20 @@ charon_start "$B" "$DIR/b" && charon_load "$DIR/b" ||
 
 for c in "${CASES[@]}"; do
 	IFS='|' read -r name ours_ike theirs_ike ours_esp theirs_esp fam role \
-		<<< "$c"
+		ids <<< "$c"
 	start=start
 	[ "$role" = r ] && start=none
+	theirs_ids=() ours_ids=()
+	if [ "$ids" = a ]; then	# to_v6 turns them into IPv6 addresses
+		theirs_ids=("$IKE_PSK" 192.0.2.2 192.0.2.1)
+		ours_ids=("$IKE_PSK" 192.0.2.1 192.0.2.2)
+	fi
 	ikedaemon_stop "$DIR/a"
 	swanctl_ "$DIR/b" --terminate --ike peer --force >/dev/null 2>&1
 	ike_conf_charon "$DIR/b" x "$theirs_ike" "$theirs_esp" 10.0.2.0/24 \
-		10.0.1.0/24
+		10.0.1.0/24 "${theirs_ids[@]}"
 	ike_conf_ours "$DIR/a" "$start" "$ours_ike" "$ours_esp" 10.0.1.0/24 \
-		10.0.2.0/24
+		10.0.2.0/24 "${ours_ids[@]}"
 	if [ "$fam" = 6 ]; then
 		to_v6 "$DIR/b/swanctl/swanctl.conf"
 		to_v6 "$DIR/a/ikedaemon.conf"
@@ -120,6 +127,13 @@ for c in "${CASES[@]}"; do
 	fi
 	if [ "$role" = r ] && [ -z "$why" ]; then
 		charon_initiated || why="charon was not the initiator"
+	fi
+	if [ "$ids" = a ] && [ -z "$why" ]; then
+		# our log shows identities in brackets after the addresses
+		log_has "$DIR/a/ikedaemon.log" \
+			'IKE SA established between .*\[2001:db8::1\]\.\.\..*\[2001:db8::2\], SPIs' ||
+			why="IKE SA not between the IPv6 address identities"
+		log_show "$DIR/a/ikedaemon.log" "IKE SA established"
 	fi
 	if [ -z "$why" ]; then
 		ktap_ok "$name"
