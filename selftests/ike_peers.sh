@@ -224,13 +224,20 @@ dmesg_mark "$mark"
 mkdir -p "$DIR/a" "$DIR/p1" "$DIR/p2" "$DIR/p3"
 topology || exit 1
 modprobe -q -a esp4 xfrm_user 2>/dev/null
+# the three charons start at once (each takes seconds on a busy guest)
+pids=()
 for i in 1 2 3; do
 	conf_charon "$i"
-	charon_start "$(P "$i")" "$DIR/p$i" && charon_load "$DIR/p$i" ||
+	charon_start "$(P "$i")" "$DIR/p$i" &
+	pids+=($!)
+done
+for i in 1 2 3; do
+	wait "${pids[i - 1]}" && charon_load "$DIR/p$i" ||
 		{ cat "$DIR/p$i/charon.out"; skip "charon p$i did not start"; }
 done
 conf_ours
 ikedaemon_start "$A" "$DIR/a" || { cat "$OURS"; exit 1; }
+echo "# $SECONDS s: three charons and ikedaemon started"
 
 # --- all three at once ---
 pids=()
@@ -239,6 +246,7 @@ for i in 1 2 3; do
 	pids+=($!)
 done
 wait "${pids[@]}"	# not charon's
+echo "# $SECONDS s: the three initiations returned"
 for i in 1 2 3; do
 	ktap_check "p$i: CHILD SA net$i established (connection p$i)" \
 		log_wait 20 "$OURS" "\[CHD\] p$i\[[0-9]+\]: CHILD SA net$i established"
@@ -258,6 +266,7 @@ s1=$(our_spis 1)
 s3=$(our_spis 3)
 
 # --- p2 again, with a wrong PSK ---
+echo "# $SECONDS s: p2 with a wrong PSK"
 swanctl_ "$DIR/p2" --terminate --ike peer --timeout 10 >/dev/null 2>&1
 log_wait 10 "$OURS" "p2\[[0-9]+\]: peer deleted the IKE SA"
 conf_charon 2 "not-the-psk-of-p2"
@@ -277,6 +286,7 @@ ktap_check "p1 and p3 stay up: same SPIs, ping through both" \
 		ping_peer 1 && ping_peer 3 && [ -z "$(our_spis 2)" ]'
 
 # --- p2 with its own PSK again ---
+echo "# $SECONDS s: p2 with its PSK again"
 conf_charon 2
 charon_load "$DIR/p2"
 initiate 2
