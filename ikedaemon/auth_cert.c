@@ -463,6 +463,32 @@ static bool keyid_has(X509 *cert, const struct cfg_id *id)
 	return false;
 }
 
+static void hex_str(const uint8_t *p, size_t n, char *buf, size_t size)
+{
+	size_t i, off = 0;
+
+	buf[0] = 0;
+	for (i = 0; i < n && off + 3 <= size; i++)
+		off += (size_t)snprintf(buf + off, size - off, "%02x", p[i]);
+}
+
+/* The KEY_IDs a configuration would name cert by, for a mismatch line. */
+static void keyids_str(X509 *cert, char *buf, size_t size)
+{
+	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(cert);
+	uint8_t h[CERT_KEYID_LEN];
+	char a[2 * CERT_KEYID_LEN + 1] = "?", b[2 * CERT_KEYID_LEN + 1];
+
+	if (!spki_sha1(cert, h))
+		hex_str(h, sizeof(h), a, sizeof(a));
+	b[0] = 0;
+	if (ski)
+		hex_str(ASN1_STRING_get0_data(ski),
+			(size_t)ASN1_STRING_length(ski), b, sizeof(b));
+	snprintf(buf, size, "SHA-1 of its SubjectPublicKeyInfo %s%s%s", a,
+		 b[0] ? ", subjectKeyIdentifier " : "", b);
+}
+
 int auth_cert_check_id(X509 *cert, const struct cfg_id *id, char *err,
 		       size_t elen)
 {
@@ -495,9 +521,13 @@ int auth_cert_check_id(X509 *cert, const struct cfg_id *id, char *err,
 					 sizeof(want));
 		else
 			snprintf(want, sizeof(want), "%s", id->text);
+		if (id->type == IKEV2_ID_KEY_ID)
+			keyids_str(cert, sans, sizeof(sans));
 		snprintf(err, elen, "identity %s (%s) is not in the "
-			 "certificate: subject \"%s\", subjectAltNames %s",
-			 want, ikev2_id_type_name(id->type), subj, sans);
+			 "certificate: subject \"%s\", %s %s", want,
+			 ikev2_id_type_name(id->type), subj,
+			 id->type == IKEV2_ID_KEY_ID ? "key ids:" :
+			 "subjectAltNames", sans);
 	}
 	GENERAL_NAMES_free(gens);
 	return ok ? 0 : -1;

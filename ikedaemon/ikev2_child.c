@@ -983,9 +983,14 @@ static void rekey_refused(struct child_slot *sl, const struct notify *n)
 		child_sa_uninstall(sa, cur);
 		return;
 	}
-	ike_diag(sa, NULL, LOG_CHD, "%s: peer refused the rekey of CHILD SA %s: "
-		  "%s (%u)", ike_sa_name(sa), name,
-		  ikev2_notify_name(n->type), n->type);
+	ike_diag(sa, NULL, LOG_CHD, "%s: rekey of CHILD SA %s failed: peer "
+		 "answered %s (%u); we proposed %s (%s)", ike_sa_name(sa), name,
+		 ikev2_notify_name(n->type), n->type,
+		 cur->cs_cfg && cur->cs_cfg->n_esp_proposals ?
+		 cur->cs_cfg->esp_proposals[0].text : "nothing",
+		 cur->cs_cfg && proposal_first_dh(cur->cs_cfg->esp_proposals,
+						  cur->cs_cfg->n_esp_proposals) ?
+		 "with PFS" : "no PFS, no DH group");
 }
 
 /* Both ends rekeyed the CHILD SA (2.8.1): the exchange with the lowest

@@ -263,7 +263,7 @@ static void explain(const struct prop *recv, int n_recv,
 	if (!nr)
 		return;
 	for (t = 1; t <= IKEV2_XF_MAX; t++) {
-		if ((t == IKEV2_XF_DH && ignore_dh) || t == IKEV2_XF_ESN)
+		if (t == IKEV2_XF_DH && ignore_dh)
 			continue;
 		r[0] = c[0] = '\0';
 		type_values(ru, nr, t, r, sizeof(r));
@@ -274,6 +274,10 @@ static void explain(const struct prop *recv, int n_recv,
 			continue;
 		if (t == IKEV2_XF_INTEG && (!r[0] || !c[0]))
 			continue;	/* AEAD on one side: ENCR says it */
+		/* an ESP proposal without ESN means "no ESN" (of_type) */
+		if (t == IKEV2_XF_ESN && (!r[0] || !c[0]) &&
+		    strstr(r[0] ? r : c, "NO_EXT_SEQ"))
+			continue;
 		nbad++;
 		if (off < len)
 			off += snprintf(why + off, len - off,

@@ -36,6 +36,14 @@ O="C=CH, O=ikesec test"
 # dn NAME: the subject DN ike_certs.sh gives NAME.example
 dn() { echo "$O, CN=$1.example"; }
 
+# keyid CERT: the KEY_ID strongSwan gives CERT's key, SHA-1 of its
+# SubjectPublicKeyInfo (hex), for `id = @#...'.
+keyid() {
+	openssl x509 -in "$DIR/pki/$1.pem" -noout -pubkey |
+		openssl pkey -pubin -outform DER | openssl dgst -sha1 -r |
+		cut -c1-40
+}
+
 # conf_charon CERT LOCAL_ID REMOTE_ID: moon's end (certs in swanctl/x509).
 conf_charon() {
 	cat > "$DIR/b/swanctl/swanctl.conf" <<-CONF

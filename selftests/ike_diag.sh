@@ -3,6 +3,8 @@
 # Diagnostics: each usual misconfiguration provoked against strongSwan's
 # charon, and the one log line ikedaemon writes for it, naming the cause
 # and both sides' values; charon's own log/notify confirms the failure.
+# Proposal mismatches name the transform type without a common value
+# (ENCR, INTEG, PRF, DH, ESN); a refused CHILD rekey names our proposal.
 #
 #   ns_a: ikedaemon                          ns_b: charon
 #   veth_a 192.0.2.1/24 ------------------- veth_b 192.0.2.2/24
@@ -71,7 +73,7 @@ expect() {
 	fi
 }
 
-ktap_plan 13
+ktap_plan 18
 mkdir -p "$DIR/a" "$DIR/b"
 ike_topology "$A" "$B" || exit 1
 ike_conf_charon "$DIR/b" x "$IKE" "$ESP" 10.0.2.0/24 10.0.1.0/24
@@ -108,6 +110,42 @@ charon_initiate
 expect "NO_PROPOSAL_CHOSEN (ESP): CHILD SA refused, ENCR named" 10 \
 	'\[CHD\] gw\[[0-9]+\]: NO_PROPOSAL_CHOSEN for CHILD SA net: received AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ; configured AES_GCM_16_256/NO_EXT_SEQ; no match for ENCR \(received AES_CBC_128, configured AES_GCM_16_256\)' \
 	'received NO_PROPOSAL_CHOSEN notify'
+
+# 4a. ESP: AES-CBC on both ends, the HMACs differ: INTEG named.
+fresh none "$IKE" aes128-sha256 10.0.2.0/24 10.0.1.0/24 -- \
+	"$IKE" aes128-sha1 10.0.1.0/24 10.0.2.0/24
+charon_initiate
+expect "NO_PROPOSAL_CHOSEN (ESP): integrity named (HMAC-SHA2-256 vs HMAC-SHA1)" 10 \
+	'\[CHD\] gw\[[0-9]+\]: NO_PROPOSAL_CHOSEN for CHILD SA net: received AES_CBC_128/HMAC_SHA2_256_128/NO_EXT_SEQ; configured AES_CBC_128/HMAC_SHA1_96/NO_EXT_SEQ; no match for INTEG \(received HMAC_SHA2_256_128, configured HMAC_SHA1_96\)$' \
+	'received NO_PROPOSAL_CHOSEN notify'
+
+# 4b. IKE: only the PRF differs.
+fresh none aes256gcm16-prfsha384-x25519 "$ESP" 10.0.2.0/24 10.0.1.0/24 -- \
+	"$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
+charon_initiate
+expect "NO_PROPOSAL_CHOSEN (IKE): PRF named" 10 \
+	'\[IKE\] gw: NO_PROPOSAL_CHOSEN for IKE SA from 192\.0\.2\.2:500: .*; no match for PRF \(received PRF_HMAC_SHA2_384, configured PRF_HMAC_SHA2_256\)$' \
+	'received NO_PROPOSAL_CHOSEN notify error'
+
+# 4c. ESP: charon insists on extended sequence numbers, we have none.
+fresh none "$IKE" aes256gcm16-esn 10.0.2.0/24 10.0.1.0/24 -- \
+	"$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
+charon_initiate
+expect "NO_PROPOSAL_CHOSEN (ESP): ESN named" 10 \
+	'\[CHD\] gw\[[0-9]+\]: NO_PROPOSAL_CHOSEN for CHILD SA net: received AES_GCM_16_256/ESN; configured AES_GCM_16_256/NO_EXT_SEQ; no match for ESN \(received ESN, configured NO_EXT_SEQ\)$' \
+	'received NO_PROPOSAL_CHOSEN notify'
+
+# 4d. Rekey failed: charon wants PFS (a DH group in its ESP proposals),
+# which IKE_AUTH's CHILD SA cannot show (RFC 7296 1.2); our rekey at
+# rekey_time offers none and is refused.
+IKE_REKEY=3s fresh start "$IKE" aes256gcm16-x25519 10.0.2.0/24 \
+	10.0.1.0/24 -- "$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
+expect "rekey failed: the peer's NO_PROPOSAL_CHOSEN to our CHILD rekey, our proposal named" 25 \
+	'\[CHD\] gw\[[0-9]+\]: rekey of CHILD SA net failed: peer answered NO_PROPOSAL_CHOSEN \(14\); we proposed aes256gcm16 \(no PFS, no DH group\)' \
+	'no acceptable proposal found'
+ktap_check "ikectl last-error shows the failed rekey" \
+	sh -c "'$IKECTL' -s '$DIR/a/ctl.sock' last-error gw | grep -q 'rekey of CHILD SA net failed'"
+"$IKECTL" -s "$DIR/a/ctl.sock" last-error gw | sed 's/^/#   /'
 
 # 5. charon calls itself mars.example: no connection of ours accepts it.
 fresh none "$IKE" "$ESP" 10.0.2.0/24 10.0.1.0/24 "$IKE_PSK" mars.example -- \

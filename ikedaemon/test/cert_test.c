@@ -337,6 +337,17 @@ TEST_F_TIMEOUT(pki, identities, 120)
 	EXPECT_EQ(0, auth_cert_check_id(self->leaf, &id, err, sizeof(err)));
 	id.data[0] ^= 1;
 	EXPECT_EQ(-1, auth_cert_check_id(self->leaf, &id, err, sizeof(err)));
+	/* the mismatch line names the certificate's own KEY_ID */
+	{
+		char want[41];
+
+		for (n = 0; n < 20; n++)
+			snprintf(want + 2 * n, 3, "%02x", h[n]);
+		TH_LOG("%s", err);
+		EXPECT_NE(NULL, strstr(err, "(ID_KEY_ID) is not in the "
+				       "certificate"));
+		EXPECT_NE(NULL, strstr(err, want));
+	}
 
 	/* Not in the certificate: the log line has subject and SANs. */
 	id = id_str(IKEV2_ID_FQDN, "sun.example");

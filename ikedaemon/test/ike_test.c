@@ -433,6 +433,40 @@ TEST(proposal_select_and_diagnose)
 	EXPECT_EQ(NULL, strstr(why, "no match for PRF"));
 }
 
+/* ESP: an ESN mismatch is named; no ESN transform at all means "no". */
+TEST(proposal_diagnose_esn)
+{
+	const struct cfg_xform ours[] = {
+		{ IKEV2_XF_ENCR, IKEV2_ENCR_AES_GCM_16, 256 },
+		{ IKEV2_XF_ESN, IKEV2_ESN_NO, 0 },
+	};
+	const struct cfg_xform theirs[] = {
+		{ IKEV2_XF_ENCR, IKEV2_ENCR_AES_GCM_16, 256 },
+		{ IKEV2_XF_ESN, IKEV2_ESN_YES, 0 },
+	};
+	struct cfg_proposal cfg, other;
+	struct prop_sel sel;
+	struct prop p;
+	char why[1024];
+
+	cfg_prop(&cfg, ours, 2);
+	cfg_prop(&other, theirs, 2);
+	proposal_from_cfg(&other, IKEV2_PROTO_ESP, 1, NULL, 0, &p);
+	ASSERT_EQ(-1, proposal_select(&p, 1, &cfg, 1, IKEV2_PROTO_ESP, false,
+				      &sel, why, sizeof(why)));
+	TH_LOG("%s", why);
+	EXPECT_NE(NULL, strstr(why, "no match for ESN (received ESN, "
+			       "configured NO_EXT_SEQ)"));
+	EXPECT_EQ(NULL, strstr(why, "no match for ENCR"));
+	EXPECT_EQ(NULL, strstr(why, "no single proposal"));
+
+	/* theirs without an ESN transform: "no ESN", which we take */
+	cfg_prop(&other, theirs, 1);
+	p.n_xf = 1;
+	EXPECT_EQ(0, proposal_select(&p, 1, &cfg, 1, IKEV2_PROTO_ESP, false,
+				     &sel, why, sizeof(why)));
+}
+
 TEST(ts_narrowing)
 {
 	struct ts prop = { .type = IKEV2_TS_IPV4_ADDR_RANGE, .eport = 65535,
