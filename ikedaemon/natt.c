@@ -148,9 +148,11 @@ bool natt_encap(const struct ike_sa *sa)
 /*
  * RFC 7296 2.23: a host not behind a NAT follows the address and port of
  * the latest authenticated packet; a host behind a NAT SHOULD NOT (one
- * packet would let an attacker break the connection). Callers only pass
- * authenticated, new packets (a decrypted IKE message that is not a
- * retransmission, an ESP packet that passed ICV and replay checks).
+ * packet would let an attacker break the connection). A responder behind
+ * a NAT is reachable, so its NAT is static (port forwarding): it still
+ * follows an initiator behind another NAT, as strongSwan does. Callers
+ * only pass authenticated, new packets (a decrypted IKE message that is
+ * not a retransmission, an ESP packet that passed ICV and replay checks).
  */
 void natt_peer_moved(struct ike_sa *sa, const struct sockaddr_storage *peer,
 		     const char *by)
@@ -162,7 +164,7 @@ void natt_peer_moved(struct ike_sa *sa, const struct sockaddr_storage *peer,
 		return;
 	net_addr_str(&old, a, sizeof(a));
 	net_addr_str(peer, b, sizeof(b));
-	if (sa->sa_nat_local) {
+	if (sa->sa_nat_local && sa->sa_initiator) {
 		/* ESP: the module repeats it at most once a second */
 		if (strcmp(by, "IKE message"))
 			log_debug(LOG_NET, "%s: peer seen at %s (%s), staying "
