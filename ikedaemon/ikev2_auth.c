@@ -587,13 +587,14 @@ void ikev2_auth_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 
 	ike_id_str(&sa->sa_id_l, id, sizeof(id));
 	if (pld_find_notify(&msg->pl, IKEV2_N_AUTHENTICATION_FAILED, &n)) {
+		natt_idr_hint(sa, &c->remote.id, nat, sizeof(nat));
 		ike_diag(sa, NULL, LOG_IKE, "%s: peer answered AUTHENTICATION_FAILED "
 			  "to us as %s: it has no connection for this "
-			  "identity, or %s (the peer's log says which)",
+			  "identity, or %s (the peer's log says which)%s%s",
 			  ike_sa_name(sa), id,
 			  c->local.method == CFG_AUTH_PUBKEY ?
 			  "it does not accept our certificate" :
-			  "our PSKs differ");
+			  "our PSKs differ", *nat ? "; " : "", nat);
 		ike_sa_destroy(sa, "AUTHENTICATION_FAILED");
 		return;
 	}

@@ -145,6 +145,15 @@ bool natt_encap(const struct ike_sa *sa)
 	return sa->sa_natt && natt_encap_wanted(sa);
 }
 
+/*
+ * RFC 7296 2.23: a host not behind a NAT follows the address and port of
+ * the latest authenticated packet; a host behind a NAT SHOULD NOT (one
+ * packet would let an attacker break the connection). A responder behind
+ * a NAT is reachable, so its NAT is static (port forwarding): it still
+ * follows an initiator behind another NAT, as strongSwan does. Callers
+ * only pass authenticated, new packets (a decrypted IKE message that is
+ * not a retransmission, an ESP packet that passed ICV and replay checks).
+ */
 void natt_peer_moved(struct ike_sa *sa, const struct sockaddr_storage *peer,
 		     const char *by)
 {
@@ -155,6 +164,18 @@ void natt_peer_moved(struct ike_sa *sa, const struct sockaddr_storage *peer,
 		return;
 	net_addr_str(&old, a, sizeof(a));
 	net_addr_str(peer, b, sizeof(b));
+	if (sa->sa_nat_local && sa->sa_initiator) {
+		/* ESP: the module repeats it at most once a second */
+		if (strcmp(by, "IKE message"))
+			log_debug(LOG_NET, "%s: peer seen at %s (%s), staying "
+				  "at %s: we are behind a NAT (RFC 7296 2.23)",
+				  ike_sa_name(sa), b, by, a);
+		else
+			log_info(LOG_NET, "%s: peer seen at %s (%s), staying "
+				 "at %s: we are behind a NAT (RFC 7296 2.23)",
+				 ike_sa_name(sa), b, by, a);
+		return;
+	}
 	log_info(LOG_NET, "%s: NAT mapping of the peer changed (%s): %s -> %s",
 		 ike_sa_name(sa), by, a, b);
 	sa->sa_peer = *peer;
@@ -216,6 +237,34 @@ bool natt_id_hint(const struct ike_sa *sa, const struct cfg_id *want,
 		 id_kind(got), w, sa->sa_nat_remote ?
 		 "the peer is behind a NAT" :
 		 "the peer's identity is not its address", from, g);
+	return true;
+}
+
+/*
+ * The same mistake seen from the initiator: the IDr we send is the
+ * identity the peer must have (3.5), so a peer with another identity
+ * (its private address behind a NAT, or its public one) refuses us with
+ * AUTHENTICATION_FAILED and never tells which identity it has.
+ */
+bool natt_idr_hint(const struct ike_sa *sa, const struct cfg_id *want,
+		   char *buf, size_t size)
+{
+	char w[300], from[64];
+
+	*buf = 0;
+	if (!want || (want->type != IKEV2_ID_IPV4_ADDR &&
+		      want->type != IKEV2_ID_IPV6_ADDR) ||
+	    (!sa->sa_nat_remote && !id_not_source(sa, want)))
+		return false;
+	ike_id_str(want, w, sizeof(w));
+	net_addr_str(&sa->sa_peer, from, sizeof(from));
+	snprintf(buf, size, "we asked for the peer as remote id %s (IDr, "
+		 "%s); %s (its packets come from %s), it likely identifies "
+		 "as its address on the other side: configure remote id = "
+		 "the identity the peer's log names, or set id = %s on the "
+		 "peer", w, id_kind(want), sa->sa_nat_remote ?
+		 "the peer is behind a NAT" :
+		 "that is not the peer's address", from, w);
 	return true;
 }
 

@@ -44,6 +44,14 @@ void natt_peer_moved(struct ike_sa *sa, const struct sockaddr_storage *peer,
 struct cfg_id;
 bool natt_id_hint(const struct ike_sa *sa, const struct cfg_id *want,
 		  const struct cfg_id *got, char *buf, size_t size);
+/* Initiator: the peer answered IKE_AUTH with AUTHENTICATION_FAILED after
+ * we sent want (an IP address) as IDr while the peer is behind a NAT
+ * (2.23) or want is not the address its packets come from: a hint that
+ * the peer likely identifies as its address on the other side of the
+ * NAT, with the fix, into buf; else "" (and false).
+ */
+bool natt_idr_hint(const struct ike_sa *sa, const struct cfg_id *want,
+		   char *buf, size_t size);
 /* One line for `ikectl status': "NAT-T: ..." or "" when not relevant. */
 void natt_status(const struct ike_sa *sa, char *buf, size_t size);
 
