@@ -107,6 +107,7 @@ struct ike_sa {
 	bool sa_req_pending;
 	uint8_t sa_req_exch;
 	int sa_req_tries;
+	bool sa_req_dpd;		/* ... is a liveness check (2.4) */
 	struct timer sa_req_timer;
 	struct buf sa_resp;		/* last response, for retransmits */
 	bool sa_resp_valid;

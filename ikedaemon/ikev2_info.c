@@ -135,5 +135,7 @@ int ikev2_info_dpd(struct ike_sa *sa)
 	ret = ikev2_msg_request(sa, IKEV2_EXCH_INFORMATIONAL, &plds,
 				IKEV2_PLD_NONE);
 	buf_free(&plds);
+	if (!ret)
+		sa->sa_req_dpd = true;
 	return ret;
 }

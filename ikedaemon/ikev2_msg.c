@@ -265,10 +265,12 @@ static void retransmit(void *arg)
 			total += retrans_wait(i);
 		net_addr_str(&sa->sa_peer, peer, sizeof(peer));
 		ike_diag(sa, NULL, LOG_NET, "%s: peer %s unreachable: no response to "
-			  "%s request %u after %d retransmits (%.1f s)",
+			  "%s request %u after %d retransmits (%.1f s)%s",
 			  ike_sa_name(sa), peer,
 			  ikev2_exch_name(sa->sa_req_exch), sa->sa_tx_msgid,
-			  sa->sa_req_tries, total / 1000.0);
+			  sa->sa_req_tries, total / 1000.0, sa->sa_req_dpd ?
+			  ": DPD declares the peer dead (liveness check, "
+			  "dpd_delay)" : "");
 		sa->sa_req_pending = false;
 		ike_sa_destroy(sa, "peer unreachable");
 		return;
@@ -298,6 +300,7 @@ int ikev2_msg_request(struct ike_sa *sa, uint8_t exch, const struct buf *plds,
 	sa->sa_req_pending = true;
 	sa->sa_req_exch = exch;
 	sa->sa_req_tries = 0;
+	sa->sa_req_dpd = false;
 	log_debug(LOG_NET, "%s: sending %s request %u (%zu bytes)",
 		  ike_sa_name(sa), ikev2_exch_name(exch), h.msgid,
 		  sa->sa_req.len);

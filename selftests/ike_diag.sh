@@ -205,7 +205,7 @@ IKE_DPD=2s fresh start "$IKE" "$ESP" 10.0.2.0/24 10.0.1.0/24 -- \
 	"$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
 if log_wait 15 "$OURS" 'IKE SA established'; then
 	ip -n "$B" link set veth_b down
-	if log_wait 30 "$OURS" '\[NET\] gw\[[0-9]+\]: peer 192\.0\.2\.2:[0-9]+ unreachable: no response to INFORMATIONAL request [0-9]+ after 4 retransmits'; then
+	if log_wait 30 "$OURS" '\[NET\] gw\[[0-9]+\]: peer 192\.0\.2\.2:[0-9]+ unreachable: no response to INFORMATIONAL request [0-9]+ after 4 retransmits \([0-9.]+ s\): DPD declares the peer dead'; then
 		ktap_ok "dead peer detected by DPD (dpd_delay 2s)"
 		log_show "$OURS" unreachable
 	else
