@@ -78,12 +78,18 @@ static void rekey_adopt(struct ike_sa *nsa, struct ike_sa *sa)
 	sa->sa_rekeyed = true;
 }
 
-/* The new SA is up: timers of its own, the old one's gone. */
-static void rekey_established(struct ike_sa *nsa)
+/* The new SA has its keys: nonces and DH are spent, it is up. */
+static void rekey_keyed(struct ike_sa *nsa)
 {
-	ike_sa_init_done(nsa);	/* keyed: nonces and DH are spent */
+	ike_sa_init_done(nsa);
 	nsa->sa_state = IKE_S_ESTABLISHED;
 	timer_del(&nsa->sa_life_timer);
+}
+
+/* The new SA carries on: liveness checks and its own rekey. */
+static void rekey_established(struct ike_sa *nsa)
+{
+	rekey_keyed(nsa);
 	ikev2_info_dpd_start(nsa);
 	ikev2_sa_init_rekey_arm(nsa);
 }
@@ -323,18 +329,6 @@ int ikev2_sa_init_rekey_start(struct ike_sa *sa)
 	return ret;
 }
 
-/* Both rekeys completed (2.8.2): is ours, nsa, the redundant one? */
-static bool collision_ours_redundant(const struct ike_sa *sa,
-				     const struct ike_sa *nsa)
-{
-	const uint8_t *lo;
-	size_t len;
-
-	nonce_low(nsa, &lo, &len);
-	return ikev2_child_nonce_cmp(lo, len, sa->sa_collide_nonce,
-				     sa->sa_collide_nonce_len) < 0;
-}
-
 /* The answer to our IKE SA rekey: keys for the new SA, then move on. */
 static int rekey_answer(struct ike_sa *sa, struct ike_sa *nsa,
 			struct ikev2_msg *msg)
@@ -396,8 +390,8 @@ static void rekey_done(struct ike_sa *sa, struct ike_sa *nsa,
 		       struct ike_sa *psa)
 {
 	char name[256], nname[64], pname[64], nonces[64];
-	const uint8_t *lo, *plo = sa->sa_collide_nonce;
-	size_t len;
+	const uint8_t *lo = NULL, *plo = sa->sa_collide_nonce;
+	size_t len = 0;
 
 	snprintf(nname, sizeof(nname), "%s", ike_sa_name(nsa));
 	if (psa) {
@@ -408,14 +402,14 @@ static void rekey_done(struct ike_sa *sa, struct ike_sa *nsa,
 			 lo[0], lo[1], lo[2], lo[3], plo[0], plo[1], plo[2],
 			 plo[3]);
 	}
-	if (psa && collision_ours_redundant(sa, nsa)) {
+	/* both rekeys completed (2.8.2): is ours the redundant one? */
+	if (psa && ikev2_child_nonce_cmp(lo, len, plo,
+					 sa->sa_collide_nonce_len) < 0) {
 		/* its initiator, we, delete the redundant one */
 		snprintf(name, sizeof(name), "ours (%s) has the lowest nonce "
 			 "and is deleted (%s)", nname, nonces);
 		collision_peer_wins(sa, psa, name);
-		ike_sa_init_done(nsa);
-		nsa->sa_state = IKE_S_ESTABLISHED;
-		timer_del(&nsa->sa_life_timer);
+		rekey_keyed(nsa);
 		ikev2_info_delete(nsa);
 		return;
 	}
@@ -462,8 +456,9 @@ void ikev2_sa_init_rekey_recv(struct ike_sa *sa, struct ikev2_msg *msg)
 
 /*
  * The peer deletes the old IKE SA while a rekey is under way (2.25.2):
- * ours is forgotten; if the peer rekeyed too but did not see the
- * collision, its new SA is the successor and takes the CHILD SAs.
+ * if the peer rekeyed too but did not see the collision, its new SA is
+ * the successor and takes the CHILD SAs. Ours in flight goes with the
+ * old SA (ike_sa_destroy() calls ikev2_sa_init_rekey_abort()).
  */
 void ikev2_sa_init_rekey_peer_deleted(struct ike_sa *sa)
 {
@@ -472,7 +467,7 @@ void ikev2_sa_init_rekey_peer_deleted(struct ike_sa *sa)
 	if (psa)
 		collision_peer_wins(sa, psa, "the peer deleted the old IKE "
 				    "SA without deleting its new one");
-	ikev2_sa_init_rekey_abort(sa);
+	collision_forget(sa);
 }
 
 /* sa goes: so does the new IKE SA of our rekey still in flight. */
