@@ -26,7 +26,9 @@ ktap_check() {
 	local name=$1; shift
 	if "$@"; then ktap_ok "$name"; else ktap_not_ok "$name"; fi
 }
-ktap_exit() { exit $ktap_failed; }
+# The duration goes to the log for selftests/durations (run_check.sh splits
+# the tests between its VMs by them).
+ktap_exit() { echo "# $(basename "$0"): ${SECONDS} s"; exit $ktap_failed; }
 
 skip() { echo "# SKIP: $*"; exit $ksft_skip; }
 

@@ -1,7 +1,7 @@
 #!/bin/bash
-# make check: userspace unit tests on this host, then the selftests — directly
-# when this kernel can load modules, otherwise in a QEMU guest booting
-# Debian's kernel (selftests/vm). Ends with "N passed, N failed[, N skipped]".
+# make check: the selftests — directly when this kernel can load modules,
+# otherwise in QEMU guests booting Debian's kernel (selftests/vm) — with the
+# userspace unit tests and fuzzing on this host meanwhile. Ends with "N passed, N failed[, N skipped]".
 #   T="sub1 sub2"  run only the selftests whose names contain one of them
 #   IKESEC_VM=1  use the VM even where modules could be loaded here
 #   IKESEC_VM_SHARDS=N  split the selftests between N VMs run at once
@@ -17,30 +17,27 @@ export KSFT_DIR
 T=${T:-}
 errors=0
 
-echo "== unit tests"
-for d in ikectl ikedaemon; do
-	[ -d "$d/test" ] || continue
-	make -s -C "$d" test KSFT_DIR="$KSFT_DIR" 2>&1 | tee -a "$out/unit.ktap"
-	[ "${PIPESTATUS[0]}" -eq 0 ] || grep -q '^not ok' "$out/unit.ktap" ||
-		{ echo "not ok - $d unit tests did not build or run" | tee -a "$out/unit.ktap"; }
-done
-
-# A brief libFuzzer run of each parser, so the targets cannot rot; longer:
-# make -C ikedaemon fuzz-ikev2 FUZZ_TIME=600 (or fuzz, for the config).
+# Userspace unit tests and a brief libFuzzer run of each parser (so the
+# targets cannot rot; longer: make -C ikedaemon fuzz-ikev2 FUZZ_TIME=600, or
+# fuzz for the config). They run on this host while the selftest VMs run.
+host_tests() {
+	for d in ikectl ikedaemon; do
+		[ -d "$d/test" ] || continue
+		make -s -C "$d" test KSFT_DIR="$KSFT_DIR" >>"$out/unit.ktap" 2>&1
+		[ $? -eq 0 ] || grep -q '^not ok' "$out/unit.ktap" ||
+			echo "not ok - $d unit tests did not build or run" >>"$out/unit.ktap"
+	done
+	for target in fuzz-ikev2 fuzz; do
+		if make -s -C ikedaemon "$target" FUZZ_TIME="$fuzz_time" \
+			>"$out/$target.log" 2>&1; then
+			echo "ok - $target: ${fuzz_time} s without a crash"
+		else
+			tail -n 20 "$out/$target.log" | sed 's/^/# /'
+			echo "not ok - $target: see $out/$target.log"
+		fi
+	done >>"$out/unit.ktap"
+}
 fuzz_time=${FUZZ_TIME:-15}
-echo "== fuzz (${fuzz_time} s each)"
-for target in fuzz-ikev2 fuzz; do
-	if make -s -C ikedaemon "$target" FUZZ_TIME="$fuzz_time" \
-		>"$out/$target.log" 2>&1; then
-		echo "ok - $target: ${fuzz_time} s without a crash"
-	else
-		tail -n 20 "$out/$target.log" | sed 's/^/# /'
-		echo "not ok - $target: see $out/$target.log"
-	fi
-done | tee -a "$out/unit.ktap"
-
-echo "== selftests"
-make -s -C selftests all KSFT_DIR="$KSFT_DIR" T="$T" || errors=$((errors + 1))
 
 # The test programs split into N lines of names, longest first onto the
 # line with the least time so far (selftests/durations).
@@ -72,11 +69,25 @@ split_tests() {
 		}' selftests/durations -
 }
 
+# The benchmark with tiny durations, so it cannot rot (its own VM boot,
+# about 2 minutes; numbers are not checked, only that every row got one).
+bench_smoke() {
+	echo "== bench smoke (make bench for real numbers)"
+	if bench/run.sh --smoke >"$out/bench-smoke.log" 2>&1; then
+		echo "ok - bench smoke: every row got a number"
+	else
+		tail -n 20 "$out/bench-smoke.log" | sed 's/^/# /'
+		echo "not ok - bench smoke: see $out/bench-smoke.log"
+	fi
+}
+want_bench() { [ -z "$T" ] && [ -z "${IKESEC_NO_BENCH:-}" ]; }
+
 # The selftests in N VMs at once: the guests spend most of their time
 # waiting on timers, peers and retransmits, so two share the 2 CPUs well.
-# Each VM's output is printed whole when all are done.
+# The bench smoke boots when the first of them is done, in its place. Each
+# VM's output is printed whole when all are done.
 run_shards() {
-	local n=$1 i rc=0 lists pids=()
+	local n=$1 i rc=0 lists pids=() bench=
 
 	mapfile -t lists < <(split_tests "$n")
 	for i in "${!lists[@]}"; do
@@ -87,10 +98,16 @@ run_shards() {
 		pids[i]=$!
 		sleep 10	# the first builds the initramfs; boots apart
 	done
+	if want_bench; then
+		wait -n "${pids[@]}"
+		bench_smoke >"$out/bench.ktap" &
+		bench=$!
+	fi
 	for i in "${!pids[@]}"; do
 		wait "${pids[i]}" || rc=$?
 		cat "$out/selftests-$((i + 1)).ktap"
 	done
+	[ -z "$bench" ] || { wait "$bench"; cat "$out/bench.ktap"; }
 	return $rc
 }
 
@@ -98,6 +115,14 @@ can_load_modules() {
 	[ -e /proc/modules ] && [ "$(id -u)" -eq 0 ] &&
 		[ "$(uname -r)" = "${KVER:-$(uname -r)}" ] && [ -z "${IKESEC_VM:-}" ]
 }
+
+echo "== selftests"
+make -s -C selftests all KSFT_DIR="$KSFT_DIR" T="$T" || errors=$((errors + 1))
+
+# The host's own tests need no VM: they run beside the selftests.
+host_tests >"$out/host.log" 2>&1 &
+host=$!
+
 if [ $errors -eq 0 ]; then
 	if can_load_modules; then
 		selftests/run_guest.sh "$T" 2>&1 | tee "$out/selftests.ktap"
@@ -114,18 +139,12 @@ if [ $errors -eq 0 ]; then
 		echo "not ok - selftest run failed (exit $rc)" | tee -a "$out/selftests.ktap"
 	fi
 fi
+[ -e "$out/bench.ktap" ] || ! want_bench || bench_smoke | tee "$out/bench.ktap"
 
-# The benchmark with tiny durations, so it cannot rot (its own VM boot,
-# about 2 minutes; numbers are not checked, only that every row got one).
-if [ -z "$T" ] && [ -z "${IKESEC_NO_BENCH:-}" ]; then
-	echo "== bench smoke (make bench for real numbers)"
-	if bench/run.sh --smoke >"$out/bench-smoke.log" 2>&1; then
-		echo "ok - bench smoke: every row got a number"
-	else
-		tail -n 20 "$out/bench-smoke.log" | sed 's/^/# /'
-		echo "not ok - bench smoke: see $out/bench-smoke.log"
-	fi | tee "$out/bench.ktap"
-fi
+wait "$host"
+echo "== unit tests, then fuzzing ${fuzz_time} s per parser (on this host, beside the selftests)"
+cat "$out/unit.ktap"
+[ ! -s "$out/host.log" ] || sed 's/^/# /' "$out/host.log"
 
 read -r passed failed skipped < <(cat "$out"/*.ktap 2>/dev/null |
 				   awk -f selftests/ktap_count.awk)
