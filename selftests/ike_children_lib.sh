@@ -172,16 +172,7 @@ agree() {
 }
 
 # sa_packets DIR SPI: packets counted on that ikesec SA.
-sa_packets() {
-	ip netns exec "$A" "$IKECTL" -j sa show 2>/dev/null | python3 -c '
-import json, sys
-d, spi = sys.argv[1], int(sys.argv[2], 16)
-for sa in json.load(sys.stdin):
-    if sa.get("dir") == d and int(str(sa.get("spi")), 0) == spi:
-        print(sa.get("stats", {}).get("packets", 0)); break
-else:
-    print(-1)' "$1" "$2"
-}
+sa_packets() { ikesec_sa_stat "$A" "$1" "0x$2" packets; }
 
 # ping_child CHILD SRC DST: 3 pings from SRC to DST; both SAs of CHILD
 # count them (ikesec encrypted the requests, decrypted the replies).

@@ -70,18 +70,6 @@ spis_new() {
 		[ "$(ikedaemon_child_spis "$DIR/a")" != "$1" ]
 }
 
-# ikesec_packets DIR SPI: packets counted by our SA (hex SPI, no 0x).
-ikesec_packets() {
-	ip netns exec "$A" "$IKECTL" -j sa show 2>/dev/null | python3 -c '
-import json, sys
-d, spi = sys.argv[1], int(sys.argv[2], 16)
-for sa in json.load(sys.stdin):
-    if sa.get("dir") == d and int(str(sa.get("spi")), 0) == spi:
-        print(sa.get("stats", {}).get("packets", 0)); break
-else:
-    print(-1)' "$1" "$2"
-}
-
 # xfrm_packets SRC DST SPI: packets counted by pluto's SA in the kernel
 # (the line after "lifetime current:", "84(bytes), 1(packets)").
 xfrm_packets() {
@@ -116,14 +104,14 @@ traffic() {
 	set -- $spis
 	in=$1 out=$2
 	[ -n "$out" ] || { echo "# $WHAT: no CHILD SA"; return 1; }
-	before=$(ikesec_packets in "$in")
+	before=$(sa_packets in "$in")
 	ip netns exec "$A" ping -q -c 3 -i 0.2 -W 2 -I 10.0.1.1 10.0.2.1 \
 		>/dev/null 2>&1 || { echo "# ping failed"; ok=0; }
 	tcp_through || ok=0
-	after=$(ikesec_packets in "$in")
+	after=$(sa_packets in "$in")
 	[ "$after" -ge $((before + 3)) ] 2>/dev/null ||
 		{ echo "# ikesec inbound SA $in counted $before -> $after packets"; ok=0; }
-	p=$(ikesec_packets out "$out")
+	p=$(sa_packets out "$out")
 	[ "$p" -ge 3 ] 2>/dev/null ||
 		{ echo "# ikesec outbound SA $out counted $p packets"; ok=0; }
 	p=$(xfrm_packets 192.0.2.1 192.0.2.2 "$out")

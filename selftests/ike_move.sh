@@ -84,16 +84,7 @@ forge() {
 }
 
 # auth_fails SPI: the auth-fails counter of ikesec's inbound SA SPI in R.
-auth_fails() {
-	ip netns exec "$R" "$IKECTL" -j sa show 2>/dev/null | python3 -c '
-import json, sys
-spi = int(sys.argv[1], 16)
-for sa in json.load(sys.stdin):
-    if sa.get("dir") == "in" and int(str(sa.get("spi")), 0) == spi:
-        print(sa.get("stats", {}).get("auth_fails", 0)); break
-else:
-    print(-1)' "$1"
-}
+auth_fails() { ikesec_sa_stat "$R" in "0x$1" auth_fails; }
 auth_fails_ge() { [ "$(auth_fails "$1")" -ge "$2" ]; }
 
 ktap_plan 15

@@ -231,11 +231,9 @@ ours_peer() {
 # ours_out_sa NS: "DST DPORT" of the first outbound SA in ikesec (its
 # outer destination and ESP-in-UDP port).
 ours_out_sa() {
-	ip netns exec "$1" "$IKECTL" -j sa show 2>/dev/null | python3 -c '
-import json, sys
-for sa in json.load(sys.stdin):
-    if sa.get("dir") == "out":
-        print(sa.get("dst"), sa.get("encap", {}).get("dport", 0)); break'
+	ip netns exec "$1" "$IKECTL" -j sa show 2>/dev/null |
+		jq -r 'first(.[] | select(.dir == "out") |
+			     "\(.dst) \(.encap.dport // 0)") // empty'
 }
 
 # ours_out_dport NS: ESP-in-UDP destination port of the outbound SA.

@@ -32,6 +32,21 @@ ktap_exit() { echo "# $(basename "$0"): ${SECONDS} s"; exit $ktap_failed; }
 
 skip() { echo "# SKIP: $*"; exit $ksft_skip; }
 
+# ikesec_stat NS NAME: one of ikesec's namespace counters in NS (ikectl
+# stats), -1 if there is no such counter. jq, not python3: a python start
+# costs about a second in the TCG guest.
+ikesec_stat() {
+	ip netns exec "$1" "$IKECTL" -j stats | jq -r --arg k "$2" '.[$k] // -1'
+}
+# ikesec_sa_stat NS DIR SPI NAME: one counter of ikesec's SA DIR SPI (0x..
+# or decimal) in NS, -1 if there is no such SA.
+ikesec_sa_stat() {
+	ip netns exec "$1" "$IKECTL" -j sa show 2>/dev/null |
+		jq -r --arg d "$2" --argjson spi "$(($3))" --arg k "$4" \
+			'first(.[] | select(.dir == $d and .spi == $spi) |
+			       .stats[$k] // 0) // -1'
+}
+
 require_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 require_cmd() {
 	local c
