@@ -19,18 +19,7 @@ require_ike
 require_cmd ping
 require_module
 
-A=ikesec-ia-a-$ns_suffix
-B=ikesec-ia-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_algs.XXXXXX)
-
-cleanup() {
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+ike_bed ia
 
 # name | our IKE proposals | charon's IKE | our ESP | charon's ESP |
 #   6 (IPv6) | r (charon initiates, we respond) | a (the IKE addresses as

@@ -10,24 +10,7 @@
 #   veth_a 192.0.2.1/24 ------------------- veth_b 192.0.2.2/24
 #   tunnel 10.0.1.0/24 <=> 10.0.2.0/24, AES-GCM-16-256 / X25519
 
-A=ikesec-$CERT_TAG-a-$ns_suffix
-B=ikesec-$CERT_TAG-b-$ns_suffix
-DIR=${IKE_CERT_DIR:-$(mktemp -d /tmp/ike_$CERT_TAG.XXXXXX)}
-mark=$CERT_TAG-$$
-
-cleanup() {
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$DIR"/a/ikedaemon.log "$DIR"/b/charon.log; do
-			[ -f "$f" ] && tail -n 40 "$f" | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+ike_bed "$CERT_TAG"
 
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16

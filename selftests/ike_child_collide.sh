@@ -24,7 +24,7 @@ require_ike
 require_cmd ping python3 tc
 require_module
 
-children_bed cc
+ike_bed cc
 
 ktap_plan 19
 children_topology

@@ -24,7 +24,7 @@ require_ike
 require_cmd ping python3
 require_module
 
-children_bed cr
+ike_bed cr
 
 ktap_plan 21
 children_topology

@@ -24,7 +24,7 @@ require_ike
 require_cmd ping python3
 require_module
 
-children_bed ch
+ike_bed ch
 
 ktap_plan 34
 children_topology
@@ -47,7 +47,7 @@ check_ike_rekey "IKE SA rekeyed by charon" "$old"
 
 # charon rekeys net2 under traffic on net2
 old=$(our_spis net2)
-ping_start
+ping_start 10.0.11.1 10.0.12.1
 sleep 1
 swanctl_ "$DIR/b" --rekey --child net2 >/dev/null 2>&1
 log_wait 20 "$DIR/a/ikedaemon.log" "peer deleted CHILD SA" && sleep 2
@@ -58,7 +58,7 @@ ktap_check "net2 rekeyed by charon: new SPIs agree, net untouched" \
 
 # ikedaemon rekeys net2 under traffic (ikectl rekey CHILD)
 old=$(our_spis net2)
-ping_start
+ping_start 10.0.11.1 10.0.12.1
 sleep 1
 ikectl_d "$DIR/a" rekey net2 | sed 's/^/# /'
 log_wait 20 "$DIR/a/ikedaemon.log" "CHILD SA net2 rekeyed" && sleep 2

@@ -25,7 +25,7 @@ require_ike
 require_cmd ping python3
 require_module
 
-children_bed ci
+ike_bed ci
 
 ktap_plan 36
 children_topology

@@ -191,32 +191,6 @@ ping_child() {
 		[ $((o1 - o0)) -ge 3 ]
 }
 
-# A ping every 50 ms from 10.0.11.1 to 10.0.12.1 (child net2) until
-# ping_stop; LOST as in ike_rekey.sh.
-ping_start() {
-	ip netns exec "$A" ping -i 0.05 -W 2 -I 10.0.11.1 10.0.12.1 \
-		> "$DIR/ping.out" 2>&1 &
-	echo $! > "$DIR/ping.pid"
-	wait_for 5 grep -q icmp_seq "$DIR/ping.out"
-}
-
-ping_stop() {
-	[ -f "$DIR/ping.pid" ] || return 0
-	kill -INT "$(cat "$DIR/ping.pid")"
-	wait_for 5 grep -q "packets transmitted" "$DIR/ping.out"
-	rm -f "$DIR/ping.pid"
-	SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$DIR/ping.out")
-	read -r REPLIES LOST < <(sed -n 's/.*icmp_seq=\([0-9]*\) .*time=.*/\1/p' \
-		"$DIR/ping.out" | sort -n | awk '
-		{ n++; if ($1 > max) max = $1 }
-		END { print n + 0, (n ? max - n : 0) }')
-}
-
-zero_loss() {
-	ktap_check "$1: $SENT pings sent, $REPLIES answered, $LOST lost" \
-		test "${LOST:-1}" -eq 0 -a "${REPLIES:-0}" -gt 20
-}
-
 charon_installed() {
 	swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c 'INSTALLED'
 }
@@ -256,31 +230,6 @@ check_up_both() {
 		ping_child net 10.0.1.1 10.0.2.1
 	ktap_check "$1: ping through net2, its SA pair counts it" \
 		ping_child net2 10.0.11.1 10.0.12.1
-}
-
-# children_bed TAG: the namespaces ikesec-TAG-{a,b}-*, a work directory,
-# and a cleanup that prints both daemons' logs when a check failed.
-children_bed() {
-	A=ikesec-$1-a-$ns_suffix
-	B=ikesec-$1-b-$ns_suffix
-	DIR=$(mktemp -d "/tmp/ike_children_$1.XXXXXX")
-	mark=$1-$$
-	trap children_cleanup EXIT
-}
-
-children_cleanup() {
-	ping_stop 2>/dev/null
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$DIR"/a/ikedaemon.log "$DIR"/b/charon.log; do
-			[ -f "$f" ] && grep -v '\[NET\]\|\[ENC\]' "$f" |
-				tail -n 50 | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
 }
 
 # children_topology: after ktap_plan, both namespaces with both inner nets.

@@ -19,26 +19,10 @@ require_ike
 require_cmd ping python3
 require_module
 
-A=ikesec-ck-a-$ns_suffix
-B=ikesec-ck-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_cookie.XXXXXX)
 FLOOD=$(dirname "$0")/ike_flood.py
 THRESHOLD=5
-mark=ck-$$
 
-cleanup() {
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$DIR"/a/ikedaemon.log "$DIR"/b/charon.log; do
-			[ -f "$f" ] && tail -n 40 "$f" | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+ike_bed ck
 
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16

@@ -16,18 +16,7 @@ source "$(dirname "$0")/ike_lib.sh"
 require_root
 require_ike
 
-A=ikesec-id-a-$ns_suffix
-B=ikesec-id-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_diag.XXXXXX)
-
-cleanup() {
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+ike_bed id
 
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16

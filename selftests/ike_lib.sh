@@ -64,6 +64,68 @@ ike_topology() {
 	ip -n "$b" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
 }
 
+# ike_bed TAG: the bed of a test of ikedaemon (netns A, files in DIR/a)
+# against charon (netns B, DIR/b): A and B are ikesec-TAG-{a,b}-PID, DIR a
+# fresh directory, mark the dmesg mark; ike_bed_cleanup on exit. A test
+# with more to stop defines ike_bed_extra (run first); IKE_BED_LOGS are
+# the logs shown when a check failed.
+ike_bed() {
+	A=ikesec-$1-a-$ns_suffix
+	B=ikesec-$1-b-$ns_suffix
+	DIR=$(mktemp -d "/tmp/$(basename "$0" .sh).XXXXXX")
+	mark=$1-$$
+	IKE_BED_LOGS="$DIR/a/ikedaemon.log $DIR/b/charon.log"
+	trap ike_bed_cleanup EXIT
+}
+
+ike_bed_cleanup() {
+	local f
+
+	! declare -F ike_bed_extra >/dev/null || ike_bed_extra
+	ping_stop 2>/dev/null
+	ikedaemon_stop "$DIR/a"
+	charon_stop "$DIR/b"
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	if [ "$ktap_failed" = 1 ]; then
+		for f in $IKE_BED_LOGS; do
+			[ -f "$f" ] && grep -v '\[NET\]\|\[ENC\]' "$f" |
+				tail -n 50 | sed "s|^|# $(basename "$f"): |"
+		done
+	fi
+	rm -rf "$DIR"
+}
+
+# ping_start SRC DST: a ping every 50 ms from SRC to DST in A until
+# ping_stop.
+ping_start() {
+	ip netns exec "$A" ping -i 0.05 -W 2 -I "$1" "$2" \
+		> "$DIR/ping.out" 2>&1 &
+	echo $! > "$DIR/ping.pid"
+	wait_for 5 grep -q icmp_seq "$DIR/ping.out"
+}
+
+# Stop it; LOST is the echo requests without reply among those before
+# the last reply (the one in flight when ping stops is not lost), SENT
+# how many went out.
+ping_stop() {
+	[ -f "$DIR/ping.pid" ] || return 0
+	kill -INT "$(cat "$DIR/ping.pid")"
+	wait_for 5 grep -q "packets transmitted" "$DIR/ping.out"
+	rm -f "$DIR/ping.pid"
+	SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$DIR/ping.out")
+	read -r REPLIES LOST < <(sed -n 's/.*icmp_seq=\([0-9]*\) .*time=.*/\1/p' \
+		"$DIR/ping.out" | sort -n | awk '
+		{ n++; if ($1 > max) max = $1 }
+		END { print n + 0, (n ? max - n : 0) }')
+}
+
+# zero_loss WHAT: the KTAP line for the ping that just stopped.
+zero_loss() {
+	ktap_check "$1: $SENT pings sent, $REPLIES answered, $LOST lost" \
+		test "${LOST:-1}" -eq 0 -a "${REPLIES:-0}" -gt 20
+}
+
 # charon_start NS DIR: charon in NS with DIR/strongswan.conf (written here)
 # and DIR/charon.log; returns once its vici socket answers.
 charon_start() {

@@ -22,26 +22,12 @@ require_cmd ping python3
 require_module
 
 CRAFT=$(dirname "$0")/ike_craft.py
-A=ikesec-mf-a-$ns_suffix
-B=ikesec-mf-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_malformed.XXXXXX)
-LOG=$DIR/a/ikedaemon.log
-mark=mf-$$
 
-cleanup() {
+ike_bed_extra() {
 	[ -f "$DIR/cap.pid" ] && kill "$(cat "$DIR/cap.pid")" 2>/dev/null
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$LOG" "$DIR"/b/charon.log; do
-			[ -f "$f" ] && tail -n 40 "$f" | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
 }
-trap cleanup EXIT
+ike_bed mf
+LOG=$DIR/a/ikedaemon.log
 
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16

@@ -17,24 +17,7 @@ require_ike
 require_cmd ping
 require_module
 
-A=ikesec-ip-a-$ns_suffix
-B=ikesec-ip-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_psk.XXXXXX)
-mark=ip-$$
-
-cleanup() {
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$DIR"/a/ikedaemon.log "$DIR"/b/charon.log; do
-			[ -f "$f" ] && tail -n 40 "$f" | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+ike_bed ip
 
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16

@@ -20,58 +20,10 @@ require_ike
 require_cmd ping tc
 require_module
 
-A=ikesec-rk-a-$ns_suffix
-B=ikesec-rk-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_rekey.XXXXXX)
-mark=rk-$$
-
-cleanup() {
-	ping_stop 2>/dev/null
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$DIR"/a/ikedaemon.log "$DIR"/b/charon.log; do
-			[ -f "$f" ] && grep -v '\[NET\]\|\[ENC\]\|\[CFG\]' "$f" |
-				tail -n 40 | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+ike_bed rk
 
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16
-
-# A ping every 50 ms from 10.0.1.1 to 10.0.2.1 until ping_stop.
-ping_start() {
-	ip netns exec "$A" ping -i 0.05 -W 2 -I 10.0.1.1 10.0.2.1 \
-		> "$DIR/ping.out" 2>&1 &
-	echo $! > "$DIR/ping.pid"
-	wait_for 5 grep -q icmp_seq "$DIR/ping.out"
-}
-
-# Stop it; LOST is the echo requests without reply among those before
-# the last reply (the one in flight when ping stops is not lost), SENT
-# how many went out.
-ping_stop() {
-	[ -f "$DIR/ping.pid" ] || return 0
-	kill -INT "$(cat "$DIR/ping.pid")"
-	wait_for 5 grep -q "packets transmitted" "$DIR/ping.out"
-	rm -f "$DIR/ping.pid"
-	SENT=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$DIR/ping.out")
-	read -r REPLIES LOST < <(sed -n 's/.*icmp_seq=\([0-9]*\) .*time=.*/\1/p' \
-		"$DIR/ping.out" | sort -n | awk '
-		{ n++; if ($1 > max) max = $1 }
-		END { print n + 0, (n ? max - n : 0) }')
-}
-
-# zero_loss WHAT: the KTAP line for the ping that just stopped.
-zero_loss() {
-	ktap_check "$1: $SENT pings sent, $REPLIES answered, $LOST lost" \
-		test "${LOST:-1}" -eq 0 -a "${REPLIES:-0}" -gt 20
-}
 
 # ikesec SAs (in and out) in ns_a; charon's installed CHILD SAs.
 module_sas() { ip netns exec "$A" "$IKECTL" sa show | grep -c 'spi 0x'; }
@@ -103,7 +55,7 @@ IKE_REKEY=6s ike_conf_ours "$DIR/a" start "$IKE" "$ESP" 10.0.1.0/24 \
 	10.0.2.0/24
 ikedaemon_start "$A" "$DIR/a"
 established
-ping_start
+ping_start 10.0.1.1 10.0.2.1
 log_wait 30 "$DIR/a/ikedaemon.log" "CHILD SA net rekeyed(.|$)" &&
 	wait_for 30 sh -c "[ \$(grep -c 'CHILD SA net rekeyed' '$DIR/a/ikedaemon.log') -ge 2 ]" &&
 	sleep 2
@@ -118,7 +70,7 @@ swanctl_ "$DIR/b" --terminate --ike peer --force >/dev/null 2>&1
 ike_conf_ours "$DIR/a" start "$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
 ikedaemon_start "$A" "$DIR/a"
 established
-ping_start
+ping_start 10.0.1.1 10.0.2.1
 sleep 1
 swanctl_ "$DIR/b" --rekey --child net >/dev/null 2>&1
 log_wait 15 "$DIR/a/ikedaemon.log" "peer deleted CHILD SA" && sleep 2
@@ -126,7 +78,7 @@ log_show "$DIR/a/ikedaemon.log" "outbound stays"
 log_show "$DIR/a/ikedaemon.log" "outbound now"
 ping_stop
 zero_loss "CHILD rekey by charon"
-ping_start
+ping_start 10.0.1.1 10.0.2.1
 sleep 1
 swanctl_ "$DIR/b" --rekey --ike peer >/dev/null 2>&1
 log_wait 15 "$DIR/a/ikedaemon.log" "replaced by its rekeyed successor" &&
@@ -143,7 +95,7 @@ IKE_IKE_REKEY=5s ike_conf_ours "$DIR/a" start "$IKE" "$ESP" 10.0.1.0/24 \
 	10.0.2.0/24
 ikedaemon_start "$A" "$DIR/a"
 established
-ping_start
+ping_start 10.0.1.1 10.0.2.1
 log_wait 30 "$DIR/a/ikedaemon.log" "IKE SA rekeyed: now" && sleep 2
 ping_stop
 zero_loss "IKE rekey by ikedaemon"

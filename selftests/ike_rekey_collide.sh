@@ -21,25 +21,7 @@ require_ike
 require_cmd ping tc
 require_module
 
-A=ikesec-rc-a-$ns_suffix
-B=ikesec-rc-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_rekey_collide.XXXXXX)
-mark=rc-$$
-
-cleanup() {
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$DIR"/a/ikedaemon.log "$DIR"/b/charon.log; do
-			[ -f "$f" ] && grep -v '\[NET\]\|\[ENC\]\|\[CFG\]' "$f" |
-				tail -n 40 | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
+ike_bed rc
 
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16

@@ -21,25 +21,8 @@ require_ike
 require_cmd ping
 require_module
 
-A=ikesec-rl-a-$ns_suffix
-B=ikesec-rl-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_reload.XXXXXX)
+ike_bed rl
 LOG=$DIR/a/ikedaemon.log
-mark=rl-$$
-
-cleanup() {
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	if [ "$ktap_failed" = 1 ]; then
-		for f in "$LOG" "$DIR"/b/charon.log; do
-			[ -f "$f" ] && tail -n 60 "$f" | sed "s|^|# $(basename "$f"): |"
-		done
-	fi
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
 
 IKE=aes256gcm16-prfsha256-x25519
 

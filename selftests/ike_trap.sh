@@ -17,19 +17,8 @@ require_ike
 require_cmd ping
 require_module
 
-A=ikesec-it-a-$ns_suffix
-B=ikesec-it-b-$ns_suffix
-DIR=$(mktemp -d /tmp/ike_trap.XXXXXX)
+ike_bed it
 LOG=$DIR/a/ikedaemon.log
-
-cleanup() {
-	ikedaemon_stop "$DIR/a"
-	charon_stop "$DIR/b"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
 
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16
