@@ -267,6 +267,15 @@ charon_ike_spis() {
 		head -n 1
 }
 
+# charon_knows_ike DIR "SPIi SPIr": charon has that IKE SA, in any state
+# (while IKE SAs rekey every few seconds, the two ends' first ESTABLISHED
+# SA can differ for a moment; the one we hold must still be known there).
+charon_knows_ike() {
+	[ -n "$2" ] && swanctl_ "$1" --list-sas 2>/dev/null |
+		sed -n 's/.*IKEv2, \([0-9a-f]*\)_i\*\{0,1\} \([0-9a-f]*\)_r.*/\1 \2/p' |
+		grep -qxF "$2"
+}
+
 ikedaemon_ike_spis() {
 	ikectl_d "$1" status 2>/dev/null |
 		awk '/^[^ ].*: / { up = $2 == "ESTABLISHED," }

@@ -32,7 +32,7 @@ spis_agree() {
 	echo "# $1: ikedaemon ESP in/out [$ours] IKE [$oi]; charon ESP in/out [$theirs] IKE [$ti]"
 	set -- $ours $theirs
 	[ $# = 4 ] && [ "$1" = "$4" ] && [ "$2" = "$3" ] && [ -n "$oi" ] &&
-		[ "$oi" = "$ti" ]
+		{ [ "$oi" = "$ti" ] || charon_knows_ike "$DIR/b" "$oi"; }
 }
 
 # spis_new OLD: the SPIs agree and are not OLD any more.
