@@ -60,4 +60,35 @@ static void name(void *data, int err)					\
 }
 #endif
 
+/* A dummy device to hang NAPI instances on: allocated with
+ * alloc_netdev_dummy() since 6.10, which removed init_dummy_netdev().
+ */
+#include <linux/netdevice.h>
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+static inline struct net_device *ikesec_alloc_netdev_dummy(void)
+{
+	struct net_device *dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+
+	if (dev)
+		init_dummy_netdev(dev);
+	return dev;
+}
+
+static inline void ikesec_free_netdev_dummy(struct net_device *dev)
+{
+	kfree(dev);
+}
+#else
+static inline struct net_device *ikesec_alloc_netdev_dummy(void)
+{
+	return alloc_netdev_dummy(0);
+}
+
+static inline void ikesec_free_netdev_dummy(struct net_device *dev)
+{
+	free_netdev(dev);
+}
+#endif
+
 #endif

@@ -1,21 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Inbound ESP: find the SA by SPI, cheap replay pre-check, decrypt in
  * place (possibly asynchronously), then replay window update, trailer,
- * decapsulation, selector check and re-injection.
- *
- * Decrypted packets re-enter the stack synchronously through
- * netif_receive_skb() on the device the ESP packet came in on (tunnel and
- * transport mode alike, as XFRM re-runs PRE_ROUTING), with a per-CPU mark
- * set around the call. The inbound SPD check (LOCAL_IN, FORWARD) runs
- * inside that call on the same CPU with bottom halves off, so the mark
- * tells a packet we decrypted from cleartext without touching the skb:
- * skb->mark belongs to the user, skb extensions cannot be added by a
- * module, and a virtual device would change the routing and rp_filter
- * behaviour of the inner packet. Anything that defers the packet (RPS to
- * another CPU, a queueing target) loses the mark and fails closed: the
- * packet is then treated as cleartext. Limit: an inner fragment completing
- * a reassembly queue lends the mark to fragments that came in the clear.
+ * decapsulation, selector check and re-injection through deliver.c, which
+ * also says how the inbound SPD check knows a packet we decrypted.
  */
+#include <linux/etherdevice.h>
+#include <linux/if_arp.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
 #include <linux/netdevice.h>
@@ -24,18 +14,12 @@
 #include <net/ipv6.h>
 
 #include "compat.h"
+#include "deliver.h"
 #include "esp.h"
 #include "events.h"
 #include "hooks.h"
 #include "input.h"
 #include "timers.h"
-
-struct rx_mark {
-	bool active;
-	u32 reqid;
-};
-
-static DEFINE_PER_CPU(struct rx_mark, rx_mark);
 
 struct input_cb {
 	struct ikesec_esp_req *er;
@@ -91,26 +75,34 @@ static bool find_esp(struct sk_buff *skb, u8 family, unsigned int *espoff,
 	}
 }
 
-/* Re-inject a decrypted packet; see the head of this file. */
-static void deliver(struct sk_buff *skb, u32 reqid)
+/* The decrypted packet looks as if it had come in on skb->dev: the outer
+ * link-layer header moves in front of it (as XFRM does), so GRO, which
+ * compares link-layer headers, can merge its flows. The AEAD has just
+ * verified every byte as what the authenticated peer sent (corruption on
+ * the way fails the ICV), so inner checksums are not verified again, as
+ * WireGuard decides; in NAT-T transport mode they are wrong anyway (RFC
+ * 3948 3.1.2 allows ignoring them, esp4 does). Only damage before the
+ * peer encrypted goes unseen here; a forwarded packet keeps its checksum
+ * for the final host to check.
+ * Moves in->crypto_pending and the device reference of the request to
+ * deliver.c, which delivers the packet under the mark.
+ */
+static void deliver(struct ikesec_net *in, struct sk_buff *skb, u32 reqid)
 {
-	struct rx_mark *m, saved;
-
 	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	skb->pkt_type = PACKET_HOST;
-	skb->ip_summed = CHECKSUM_NONE;
-	skb_reset_mac_header(skb);
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
+	skb->csum_level = SKB_MAX_CSUM_LEVEL;
+	if (skb->dev->type == ARPHRD_ETHER && skb->mac_len == ETH_HLEN &&
+	    skb_mac_header_was_set(skb)) {
+		skb_mac_header_rebuild(skb);
+		eth_hdr(skb)->h_proto = skb->protocol;
+	} else {
+		skb_reset_mac_header(skb);
+	}
 	memset(skb->cb, 0, sizeof(skb->cb));
-
-	local_bh_disable();
-	m = this_cpu_ptr(&rx_mark);
-	saved = *m;
-	m->active = true;
-	m->reqid = reqid;
-	netif_receive_skb(skb);
-	*m = saved;
-	local_bh_enable();
+	ikesec_deliver(in, skb, reqid);
 }
 
 /* RFC 4303 2.4: pad length, next header, and the default padding 1, 2, 3,
@@ -201,6 +193,7 @@ static void input_finish(struct sk_buff *skb, int err)
 	struct ikesec_flow fl;
 	u64 seq = er->seq;
 	u8 nexthdr, family;
+	u32 reqid;
 
 	ikesec_esp_req_free(er);
 	if (err == -EBADMSG) {
@@ -263,12 +256,13 @@ static void input_finish(struct sk_buff *skb, int err)
 	ikesec_net_stat_add(in, IKESEC_STAT_IN_PACKETS, 1);
 	ikesec_net_stat_add(in, IKESEC_STAT_IN_BYTES, skb->len);
 	ikesec_sa_charge(sa, skb->len);
-	deliver(skb, sa->reqid);
-	goto out;
+	reqid = sa->reqid;
+	ikesec_sa_put(sa);
+	deliver(in, skb, reqid);
+	return;
 
 drop:
 	kfree_skb(skb);
-out:
 	dev_put(dev);
 	ikesec_sa_put(sa);
 	ikesec_crypto_done(in);
@@ -285,6 +279,22 @@ static bool hard_expired(struct ikesec_sa *sa)
 			  atomic64_read(&sa->curlife_packets));
 }
 
+/* The number of scatterlist entries the skb needs once it may be
+ * decrypted in place. An skb of its own (not cloned, no fragment list,
+ * no page shared with a file or user memory, e.g. a veth peer's ESP
+ * packet) is used as it is, page fragments included, as esp4 does:
+ * skb_cow_data() would copy all of them into a new linear buffer.
+ */
+static int writable_frags(struct sk_buff *skb)
+{
+	struct sk_buff *trailer;
+
+	if (!skb_cloned(skb) && !skb_has_frag_list(skb) &&
+	    !skb_has_shared_frag(skb))
+		return skb_shinfo(skb)->nr_frags + 1;
+	return skb_cow_data(skb, 0, &trailer);
+}
+
 /* Takes over skb and the caller's reference on sa. cb->espoff, nhoff,
  * family and the encapsulation fields are set.
  */
@@ -297,7 +307,6 @@ static void input_decrypt(struct ikesec_sa *sa, struct sk_buff *skb)
 	struct ikesec_esp_req *er;
 	struct ip_esp_hdr *esph;
 	struct aead_request *req;
-	struct sk_buff *trailer;
 	struct scatterlist *sg;
 	int elen, nfrags, err;
 	u64 seq;
@@ -323,7 +332,7 @@ static void input_decrypt(struct ikesec_sa *sa, struct sk_buff *skb)
 		goto drop;
 	}
 
-	nfrags = skb_cow_data(skb, 0, &trailer);
+	nfrags = writable_frags(skb);
 	if (nfrags < 0)
 		goto nomem;
 	er = ikesec_esp_req_alloc(sa, nfrags, &req, &sg);
@@ -438,6 +447,7 @@ unsigned int ikesec_input_policy(struct ikesec_net *in, struct sk_buff *skb,
 {
 	struct ikesec_policy *pol;
 	struct ikesec_flow fl;
+	u32 reqid;
 
 	if (!READ_ONCE(in->pol_count))
 		return NF_ACCEPT;
@@ -447,8 +457,8 @@ unsigned int ikesec_input_policy(struct ikesec_net *in, struct sk_buff *skb,
 	if (!pol || pol->action == IKESEC_ACTION_BYPASS)
 		return NF_ACCEPT;
 	if (pol->action == IKESEC_ACTION_PROTECT &&
-	    this_cpu_read(rx_mark.active) &&
-	    (!pol->tmpl.reqid || pol->tmpl.reqid == this_cpu_read(rx_mark.reqid)))
+	    ikesec_deliver_marked(&reqid) &&
+	    (!pol->tmpl.reqid || pol->tmpl.reqid == reqid))
 		return NF_ACCEPT;
 	ikesec_net_stat_add(in, IKESEC_STAT_IN_POLICY_DROPS, 1);
 	return NF_DROP;

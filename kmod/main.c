@@ -5,6 +5,7 @@
 #include <linux/module.h>
 #include <net/genetlink.h>
 
+#include "deliver.h"
 #include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
@@ -25,9 +26,12 @@ static int __init ikesec_init(void)
 	err = ikesec_policy_cache_init();
 	if (err)
 		goto uninit_sa_cache;
-	err = ikesec_netns_init();
+	err = ikesec_deliver_init();
 	if (err)
 		goto uninit_policy_cache;
+	err = ikesec_netns_init();
+	if (err)
+		goto uninit_deliver;
 	err = ikesec_netlink_init();
 	if (err)
 		goto uninit_netns;
@@ -38,6 +42,8 @@ static int __init ikesec_init(void)
 
 uninit_netns:
 	ikesec_netns_uninit();
+uninit_deliver:
+	ikesec_deliver_uninit();
 uninit_policy_cache:
 	rcu_barrier();
 	ikesec_policy_cache_uninit();
@@ -52,6 +58,7 @@ static void __exit ikesec_exit(void)
 {
 	ikesec_netlink_uninit();
 	ikesec_netns_uninit();
+	ikesec_deliver_uninit();
 	/* SAs and policies go back to their caches after a grace period. */
 	rcu_barrier();
 	ikesec_policy_cache_uninit();
