@@ -131,6 +131,11 @@ routes_via() {
 
 setup_plain() { ns_up && routes_via; }
 
+# The same anti-replay window for ikesec and XFRM: 32 packets, the default
+# of ikesec, strongSwan and the kernel's non-ESN states (ip xfrm alone
+# would leave it off, and then reordered packets are never dropped).
+REPLAY=32
+
 # setup_ikesec aes-gcm|chacha20-poly1305: SPIs 0x1001 (bl->br), 0x1002 back.
 setup_ikesec() {
 	ns_up && routes_via || return 1
@@ -139,8 +144,10 @@ setup_ikesec() {
 }
 ikesec_side() { # NS LOCAL PEER LNET RNET SPI_OUT KEY_OUT SPI_IN KEY_IN ALG
 	local c="ip netns exec $1 $IKECTL"
-	$c sa add dir out spi "$6" src "$2" dst "$3" enc "${10}" "0x$7" reqid 1 &&
-	$c sa add dir in spi "$8" src "$3" dst "$2" enc "${10}" "0x$9" reqid 1 &&
+	$c sa add dir out spi "$6" src "$2" dst "$3" enc "${10}" "0x$7" reqid 1 \
+		replay-window $REPLAY &&
+	$c sa add dir in spi "$8" src "$3" dst "$2" enc "${10}" "0x$9" reqid 1 \
+		replay-window $REPLAY &&
 	$c policy add dir out src "$4" dst "$5" action protect \
 		tmpl reqid 1 mode tunnel src "$2" dst "$3" >/dev/null &&
 	$c policy add dir in src "$5" dst "$4" action protect \
@@ -156,9 +163,9 @@ setup_xfrm() {
 xfrm_side() { # NS LOCAL PEER LNET RNET SPI_OUT KEY_OUT SPI_IN KEY_IN ALG
 	local x="ip -n $1 xfrm"
 	$x state add src "$2" dst "$3" proto esp spi "$6" reqid 1 mode tunnel \
-		aead "${10}" "0x$7" 128 &&
+		replay-window $REPLAY aead "${10}" "0x$7" 128 &&
 	$x state add src "$3" dst "$2" proto esp spi "$8" reqid 1 mode tunnel \
-		aead "${10}" "0x$9" 128 &&
+		replay-window $REPLAY aead "${10}" "0x$9" 128 &&
 	$x policy add src "$4" dst "$5" dir out \
 		tmpl src "$2" dst "$3" proto esp reqid 1 mode tunnel &&
 	$x policy add src "$5" dst "$4" dir in \

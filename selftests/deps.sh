@@ -23,8 +23,9 @@ pkgs=(
 	openssl libnss3 libnss3-tools libnspr4 libunbound8 libldns3 libevent-core-2.1-7
 	libevent-pthreads-2.1-7 libcap-ng0 libcurl3-nss libaudit1
 	libldap-2.5-0 libpam0g libselinux1 libsystemd0 libcrypt1
-	# make bench: JSON of iperf3, the chart, perf inside the VM
-	jq python3-matplotlib linux-perf
+	# JSON of ikectl and iperf3 (selftests, make bench), the chart, perf
+	# inside the VM; ethtool turns GRO on for esp_gro
+	jq python3-matplotlib linux-perf ethtool
 )
 
 # Libreswan's pluto for the interop tests, unpacked (dpkg -x) outside the
