@@ -33,10 +33,6 @@ cleanup() {
 trap cleanup EXIT
 
 ikectl() { local ns=$1; shift; ip netns exec "$ns" "$IKECTL" "$@"; }
-ns_stat() {
-	ikectl "$1" -j stats | python3 -c '
-import json, sys; print(json.load(sys.stdin).get(sys.argv[1], -1))' "$2"
-}
 
 setup() {
 	local ns
@@ -68,9 +64,9 @@ setup() {
 # counted NAME COUNTER CMD...: CMD makes B's COUNTER move.
 counted() {
 	local name=$1 key=$2 before; shift 2
-	before=$(ns_stat "$B" "$key")
+	before=$(ikesec_stat "$B" "$key")
 	"$@"
-	if wait_for 2 test "$(ns_stat "$B" "$key")" -gt "$before"; then
+	if wait_for 2 test "$(ikesec_stat "$B" "$key")" -gt "$before"; then
 		ktap_ok "$name"
 	else
 		echo "# $key stayed at $before"
@@ -123,12 +119,12 @@ counted "forged valid packet accepted: in-packets" in_packets forge 102
 counted "500 junk packets: in-auth-fails or in-hdr-errors" in_auth_fails \
 	junk 500
 counted "garbage on UDP 4500: in-natt-drops" in_natt_drops udp "b'abc'"
-before=$(ns_stat "$B" in_natt_drops)
+before=$(ikesec_stat "$B" in_natt_drops)
 udp "b'\\xff'"
 udp "b'\\0\\0\\0\\0ike'"
 sleep 0.3
 ktap_check "keepalive and IKE on UDP 4500 not counted as garbage" \
-	test "$(ns_stat "$B" in_natt_drops)" = "$before"
+	test "$(ikesec_stat "$B" in_natt_drops)" = "$before"
 counted "ESP in UDP with unknown SPI: in-no-sa" in_no_sa \
 	udp "b'\\0\\0\\xde\\xad' + bytes(40)"
 

@@ -112,17 +112,6 @@ pols() {
 		tmpl reqid 1 mode "$mode" $ta >/dev/null
 }
 
-# sa_packets NS DIR SPI: the SA's packet counter.
-sa_packets() {
-	ikectl "$1" -j sa show 2>/dev/null | python3 -c '
-import json, sys
-d, spi = sys.argv[1], int(sys.argv[2], 0)
-for sa in json.load(sys.stdin):
-    if sa.get("dir") == d and int(str(sa.get("spi")), 0) == spi:
-        print(sa.get("stats", {}).get("packets", 0)); break
-else:
-    print(-1)' "$2" "$3"
-}
 
 do_ping() { # FROM_NS DST
 	ip netns exec "$1" ping -q -c 2 -i 0.3 -W 2 "$2" >/dev/null 2>&1 ||
@@ -158,8 +147,8 @@ run() {
 	fi
 	[ $ok = 1 ] && { do_ping "$A" "$dst" || { echo "# $name: ping failed"; ok=0; }; }
 	[ $ok = 1 ] && [ "$dotcp" = 1 ] && { tcp "$dst" || ok=0; }
-	if [ $ok = 1 ] && [ "$(sa_packets "$B" in 0x1001)" -lt 2 ]; then
-		echo "# $name: inbound SA counted $(sa_packets "$B" in 0x1001) packets"
+	if [ $ok = 1 ] && [ "$(ikesec_sa_stat "$B" in 0x1001 packets)" -lt 2 ]; then
+		echo "# $name: inbound SA counted $(ikesec_sa_stat "$B" in 0x1001 packets) packets"
 		ok=0
 	fi
 	if [ $ok = 0 ]; then
@@ -202,11 +191,11 @@ run "transport v6 esp-in-udp aes-gcm ping+tcp" transport 6 6 "$GCM128" 1 \
 
 # Cleartext where a protect policy applies is dropped and counted.
 flush && pols tunnel 4 4
-before=$(ikectl "$B" -j stats | python3 -c 'import json,sys; print(json.load(sys.stdin).get("in_policy_drops", 0))')
+before=$(ikesec_stat "$B" in_policy_drops)
 ip -n "$A" route replace 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
 ip netns exec "$A" "$IKECTL" policy flush
 ip netns exec "$A" ping -q -c 1 -W 1 10.0.2.1 >/dev/null 2>&1
-after=$(ikectl "$B" -j stats | python3 -c 'import json,sys; print(json.load(sys.stdin).get("in_policy_drops", 0))')
+after=$(ikesec_stat "$B" in_policy_drops)
 ktap_check "cleartext under a protect policy dropped (IN_POLICY_DROPS)" \
 	test "$after" -gt "$before"
 

@@ -47,16 +47,7 @@ hexkey() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 ikectl() { ip netns exec "$I" "$IKECTL" "$@"; }
 xfrm() { ip -n "$X" xfrm "$@"; }
 ns_stat() { ikectl stats | awk -v k="$1" '$1 == k { print $2 }'; }
-sa_packets() { # DIR SPI
-	ikectl -j sa show 2>/dev/null | python3 -c '
-import json, sys
-d, spi = sys.argv[1], int(sys.argv[2], 0)
-for sa in json.load(sys.stdin):
-    if sa.get("dir") == d and int(str(sa.get("spi")), 0) == spi:
-        print(sa.get("stats", {}).get("packets", 0)); break
-else:
-    print(-1)' "$1" "$2"
-}
+sa_packets() { ikesec_sa_stat "$I" "$1" "$2" packets; } # DIR SPI
 
 # daemon NS NAME ARGS...: encap_attach -s in the background, its output
 # in $tmp/NAME; waits for the attach.

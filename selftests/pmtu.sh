@@ -87,22 +87,18 @@ tunnel() {
 		tmpl reqid $((r + 1)) mode tunnel src $b dst $a >/dev/null
 }
 
-ns_stat() {
-	ikectl "$1" -j stats | python3 -c '
-import json, sys; print(json.load(sys.stdin).get(sys.argv[1], -1))' "$2"
-}
 
 # too_big FAMILY DST SIZE MTU: a DF ping of SIZE bytes is refused with
 # MTU, by ICMP first and by the learnt route after; out-mtu-drops moves.
 too_big() {
 	local fam=$1 dst=$2 size=$3 mtu=$4 d0 out
-	d0=$(ns_stat "$A" out_mtu_drops)
+	d0=$(ikesec_stat "$A" out_mtu_drops)
 	out=$(ip netns exec "$A" ping -$fam -M do -s "$size" -c 3 -i 0.3 -W 1 \
 		"$dst" 2>&1)
 	echo "$out" | grep -iE 'mtu|too' | sort -u | sed 's/^/# ping: /'
 	echo "$out" | grep -qE "mtu ?= ?$mtu([^0-9]|$)" ||
 		{ echo "# no MTU $mtu reported"; return 1; }
-	[ "$(ns_stat "$A" out_mtu_drops)" -gt "$d0" ] ||
+	[ "$(ikesec_stat "$A" out_mtu_drops)" -gt "$d0" ] ||
 		{ echo "# out-mtu-drops did not move"; return 1; }
 	ip -n "$A" -$fam route get "$dst" | grep -q "mtu $mtu" ||
 		{ ip -n "$A" -$fam route get "$dst" | sed 's/^/# route: /'; return 1; }
@@ -151,10 +147,10 @@ ktap_check "IPv6: ping of exactly $MTU6 bytes passes" \
 # Forget what ping taught the routes: TCP must learn it itself.
 ip -n "$A" route flush cache
 ip -n "$A" -6 route flush cache
-d0=$(ns_stat "$A" out_mtu_drops)
+d0=$(ikesec_stat "$A" out_mtu_drops)
 ktap_check "IPv4: 1 MiB over TCP (path MTU learned)" tcp 10.0.2.1
 ktap_check "IPv6: 1 MiB over TCP (path MTU learned)" tcp fd00:2::1
-[ "$(ns_stat "$A" out_mtu_drops)" -gt "$d0" ] ||
+[ "$(ikesec_stat "$A" out_mtu_drops)" -gt "$d0" ] ||
 	echo "# note: TCP never hit the MTU (out-mtu-drops $d0)"
 
 bugs=$(dmesg_bugs_since "$mark")

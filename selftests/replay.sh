@@ -56,21 +56,6 @@ setup() {
 	ip -n "$A" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
 }
 
-# sa_stat NS DIR SPI KEY, ns_stat NS KEY: one counter.
-sa_stat() {
-	ikectl "$1" -j sa show | python3 -c '
-import json, sys
-d, spi, k = sys.argv[1], int(sys.argv[2], 0), sys.argv[3]
-for sa in json.load(sys.stdin):
-    if sa.get("dir") == d and int(str(sa.get("spi")), 0) == spi:
-        print(sa["stats"][k]); break
-else:
-    print(-1)' "$2" "$3" "$4"
-}
-ns_stat() {
-	ikectl "$1" -j stats | python3 -c '
-import json, sys; print(json.load(sys.stdin).get(sys.argv[1], -1))' "$2"
-}
 
 # sender SEQ [esn]: A's SA and policy, B's policy; no SA on B yet.
 sender() {
@@ -133,29 +118,29 @@ capture_from() {
 # inject SEQ EXPECT(pass|drop): resend one frame, check B's counters.
 inject() {
 	local p0 r0 n0 p1 r1 n1
-	p0=$(sa_stat "$B" in 0x3001 packets)
-	r0=$(sa_stat "$B" in 0x3001 replay_drops)
-	n0=$(ns_stat "$B" in_replay)
+	p0=$(ikesec_sa_stat "$B" in 0x3001 packets)
+	r0=$(ikesec_sa_stat "$B" in 0x3001 replay_drops)
+	n0=$(ikesec_stat "$B" in_replay)
 	if [ "$2" = auth ]; then
-		r0=$(sa_stat "$B" in 0x3001 auth_fails)
+		r0=$(ikesec_sa_stat "$B" in 0x3001 auth_fails)
 		ip netns exec "$A" python3 "$PKT" send veth_a "$pcap" "$1"
-		wait_for 2 test "$(sa_stat "$B" in 0x3001 auth_fails)" -gt "$r0" ||
+		wait_for 2 test "$(ikesec_sa_stat "$B" in 0x3001 auth_fails)" -gt "$r0" ||
 			{ echo "# seq $1 did not fail the ICV"; return 1; }
-		test "$(sa_stat "$B" in 0x3001 packets)" = "$p0"
+		test "$(ikesec_sa_stat "$B" in 0x3001 packets)" = "$p0"
 		return
 	fi
 	ip netns exec "$A" python3 "$PKT" send veth_a "$pcap" "$1"
 	if [ "$2" = pass ]; then
-		wait_for 2 test "$(sa_stat "$B" in 0x3001 packets)" -gt "$p0" ||
+		wait_for 2 test "$(ikesec_sa_stat "$B" in 0x3001 packets)" -gt "$p0" ||
 			{ echo "# seq $1 was not accepted"; return 1; }
 	else
-		wait_for 2 test "$(sa_stat "$B" in 0x3001 replay_drops)" -gt "$r0" ||
+		wait_for 2 test "$(ikesec_sa_stat "$B" in 0x3001 replay_drops)" -gt "$r0" ||
 			{ echo "# seq $1 was not counted as replay"; return 1; }
-		n1=$(ns_stat "$B" in_replay)
+		n1=$(ikesec_stat "$B" in_replay)
 		[ "$n1" -gt "$n0" ] || { echo "# in_replay did not move"; return 1; }
 	fi
-	p1=$(sa_stat "$B" in 0x3001 packets)
-	r1=$(sa_stat "$B" in 0x3001 replay_drops)
+	p1=$(ikesec_sa_stat "$B" in 0x3001 packets)
+	r1=$(ikesec_sa_stat "$B" in 0x3001 replay_drops)
 	[ "$2" = pass ] && [ "$r1" != "$r0" ] && return 1
 	[ "$2" = drop ] && [ "$p1" != "$p0" ] && return 1
 	return 0
@@ -209,7 +194,7 @@ window=32
 sender 0xfffffffe
 ip netns exec "$A" ping -q -c 3 -i 0.1 -w 2 10.0.2.1 >/dev/null 2>&1
 ktap_check "no ESN: sender stops at 2^32 - 1 (out-seq-overflow)" \
-	test "$(ns_stat "$A" out_seq_overflow)" -ge 2
+	test "$(ikesec_stat "$A" out_seq_overflow)" -ge 2
 
 bugs=$(dmesg_bugs_since "$mark")
 [ -z "$bugs" ] || echo "$bugs" | sed 's/^/# dmesg: /'

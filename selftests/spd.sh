@@ -66,33 +66,11 @@ flush() {
 	done
 }
 
-# stat NS NAME: one netns counter (ikectl -j stats, dashes as _).
-ns_stat() {
-	ikectl "$1" -j stats | python3 -c '
-import json, sys; print(json.load(sys.stdin).get(sys.argv[1], -1))' "$2"
-}
-
-# sa_stat NS DIR SPI NAME: one SA counter.
-sa_stat() {
-	ikectl "$1" -j sa show | python3 -c '
-import json, sys
-d, spi, k = sys.argv[1], int(sys.argv[2], 0), sys.argv[3]
-for sa in json.load(sys.stdin):
-    if sa.get("dir") == d and int(str(sa.get("spi")), 0) == spi:
-        print(sa.get("stats", {}).get(k, 0)); break
-else:
-    print(-1)' "$2" "$3" "$4"
-}
-
 # hits NS ID: the policy's hit counter.
 hits() {
-	ikectl "$1" -j policy show | python3 -c '
-import json, sys
-for p in json.load(sys.stdin):
-    if int(p.get("id")) == int(sys.argv[1]):
-        print(p.get("hits", 0)); break
-else:
-    print(-1)' "$2"
+	ikectl "$1" -j policy show |
+		jq -r --argjson id "$2" 'first(.[] | select(.id == $id) |
+					     .hits // 0) // -1'
 }
 
 # pol NS ARGS...: add a policy, print its id.
@@ -131,10 +109,10 @@ t_out_discard() {
 	flush || return 1
 	id=$(pol "$A" dir out src 10.1.0.1 dst 10.2.0.1 proto icmp \
 		action discard) || return 1
-	d0=$(ns_stat "$A" out_policy_drops)
+	d0=$(ikesec_stat "$A" out_policy_drops)
 	ping_fails "$A" 10.2.0.1 || { echo "# ping went through"; ok=1; }
-	[ "$(ns_stat "$A" out_policy_drops)" -ge $((d0 + 2)) ] ||
-		{ echo "# out-policy-drops $d0 -> $(ns_stat "$A" out_policy_drops)"; ok=1; }
+	[ "$(ikesec_stat "$A" out_policy_drops)" -ge $((d0 + 2)) ] ||
+		{ echo "# out-policy-drops $d0 -> $(ikesec_stat "$A" out_policy_drops)"; ok=1; }
 	[ "$(hits "$A" "$id")" -ge 2 ] ||
 		{ echo "# policy hits $(hits "$A" "$id")"; ok=1; }
 	return $ok
@@ -159,19 +137,19 @@ t_bypass_in_protect() {
 				action bypass priority 5 >/dev/null || return 1
 		done
 	done
-	n0=$(ns_stat "$A" out_no_sa)
+	n0=$(ikesec_stat "$A" out_no_sa)
 	ping_ok "$A" 10.2.0.1 || { echo "# A -> B blocked"; return 1; }
 	ping_ok "$B" 10.1.0.1 || { echo "# B -> A blocked"; return 1; }
-	[ "$(ns_stat "$A" out_no_sa)" = "$n0" ]
+	[ "$(ikesec_stat "$A" out_no_sa)" = "$n0" ]
 }
 
 t_in_cleartext_dropped() {
 	local d0
 	flush || return 1
 	protect "$B" in 10.1.0.0/24 10.2.0.0/24 1 10.1.0.1 10.2.0.1 || return 1
-	d0=$(ns_stat "$B" in_policy_drops)
+	d0=$(ikesec_stat "$B" in_policy_drops)
 	ping_fails "$A" 10.2.0.1 || { echo "# cleartext accepted"; return 1; }
-	[ "$(ns_stat "$B" in_policy_drops)" -ge $((d0 + 2)) ]
+	[ "$(ikesec_stat "$B" in_policy_drops)" -ge $((d0 + 2)) ]
 }
 
 t_in_discard() {
@@ -179,9 +157,9 @@ t_in_discard() {
 	flush || return 1
 	id=$(pol "$B" dir in src 10.1.0.1 dst 10.2.0.1 action discard) ||
 		return 1
-	d0=$(ns_stat "$B" in_policy_drops)
+	d0=$(ikesec_stat "$B" in_policy_drops)
 	ping_fails "$A" 10.2.0.1 || { echo "# ping went through"; return 1; }
-	[ "$(ns_stat "$B" in_policy_drops)" -ge $((d0 + 2)) ] &&
+	[ "$(ikesec_stat "$B" in_policy_drops)" -ge $((d0 + 2)) ] &&
 		[ "$(hits "$B" "$id")" -ge 2 ]
 }
 
@@ -191,9 +169,9 @@ t_fwd_discard() {
 	ping_ok "$A" 10.2.0.1 || { echo "# no path through R"; return 1; }
 	id=$(pol "$R" dir fwd src 10.1.0.0/24 dst 10.2.0.0/24 \
 		action discard) || return 1
-	d0=$(ns_stat "$R" in_policy_drops)
+	d0=$(ikesec_stat "$R" in_policy_drops)
 	ping_fails "$A" 10.2.0.1 || { echo "# R forwarded"; return 1; }
-	[ "$(ns_stat "$R" in_policy_drops)" -ge $((d0 + 2)) ] &&
+	[ "$(ikesec_stat "$R" in_policy_drops)" -ge $((d0 + 2)) ] &&
 		[ "$(hits "$R" "$id")" -ge 2 ]
 }
 
@@ -210,13 +188,13 @@ t_fwd_protect() {
 	protect "$R" out 10.2.0.0/24 10.1.0.1 2 10.1.0.254 10.1.0.1 ||
 		return 1
 	ping_ok "$A" 10.2.0.1 || { echo "# tunnel through R failed"; return 1; }
-	p0=$(sa_stat "$R" in 0x2001 packets)
+	p0=$(ikesec_sa_stat "$R" in 0x2001 packets)
 	[ "$p0" -ge 2 ] || { echo "# R's inbound SA saw $p0"; return 1; }
 	# The same traffic in the clear is not forwarded.
 	ikectl "$A" policy flush || return 1
-	d0=$(ns_stat "$R" in_policy_drops)
+	d0=$(ikesec_stat "$R" in_policy_drops)
 	ping_fails "$A" 10.2.0.1 || { echo "# R forwarded cleartext"; return 1; }
-	[ "$(ns_stat "$R" in_policy_drops)" -ge $((d0 + 2)) ]
+	[ "$(ikesec_stat "$R" in_policy_drops)" -ge $((d0 + 2)) ]
 }
 
 events_start() {
@@ -235,8 +213,8 @@ t_acquire_once() {
 	protect "$A" in 10.2.0.1 10.1.0.1 8 10.2.0.1 10.1.0.1 &&
 	protect "$B" out 10.2.0.1 10.1.0.1 8 10.2.0.1 10.1.0.1 &&
 	protect "$B" in 10.1.0.1 10.2.0.1 7 10.1.0.1 10.2.0.1 || return 1
-	n0=$(ns_stat "$A" out_no_sa)
-	a0=$(ns_stat "$A" acquires)
+	n0=$(ikesec_stat "$A" out_no_sa)
+	a0=$(ikesec_stat "$A" acquires)
 	events_start "$A" || { echo "# listener did not start"; return 1; }
 	ip netns exec "$A" ping -q -c 20 -i 0.02 -W 1 10.2.0.1 >/dev/null 2>&1
 	wait_for 5 test "$(nacquire)" -ge 1
@@ -244,9 +222,9 @@ t_acquire_once() {
 	sed 's/^/# event: /' "$evlog"
 	[ "$(nacquire)" = 1 ] || ok=1
 	grep -q '^acquire .* reqid 7$' "$evlog" || ok=1
-	[ "$(ns_stat "$A" out_no_sa)" = $((n0 + 20)) ] ||
-		{ echo "# out-no-sa $n0 -> $(ns_stat "$A" out_no_sa), not +20"; ok=1; }
-	[ "$(ns_stat "$A" acquires)" = $((a0 + 1)) ] || ok=1
+	[ "$(ikesec_stat "$A" out_no_sa)" = $((n0 + 20)) ] ||
+		{ echo "# out-no-sa $n0 -> $(ikesec_stat "$A" out_no_sa), not +20"; ok=1; }
+	[ "$(ikesec_stat "$A" acquires)" = $((a0 + 1)) ] || ok=1
 	# What the daemon would do now: the SAs; then traffic flows.
 	sa_pair "$A" "$B" 0x3001 10.1.0.1 10.2.0.1 7 &&
 	sa_pair "$B" "$A" 0x3002 10.2.0.1 10.1.0.1 8 || return 1
@@ -268,16 +246,16 @@ t_selector() {
 		sel 10.1.0.1 10.2.0.1 proto icmp &&
 	sa_pair "$B" "$A" 0x4002 10.2.0.1 10.1.0.1 2 || return 1
 	ping_ok "$A" 10.2.0.1 || { echo "# ICMP inside the selector lost"; return 1; }
-	s0=$(sa_stat "$B" in 0x4001 selector_drops)
-	n0=$(ns_stat "$B" in_selector_drops)
-	p0=$(sa_stat "$B" in 0x4001 packets)
+	s0=$(ikesec_sa_stat "$B" in 0x4001 selector_drops)
+	n0=$(ikesec_stat "$B" in_selector_drops)
+	p0=$(ikesec_sa_stat "$B" in 0x4001 packets)
 	ip netns exec "$A" python3 -c '
 import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(3): s.sendto(b"x", ("10.2.0.1", 9))'
-	wait_for 5 test "$(sa_stat "$B" in 0x4001 selector_drops)" -ge $((s0 + 3)) ||
-		{ echo "# selector-drops $s0 -> $(sa_stat "$B" in 0x4001 selector_drops)"; return 1; }
-	[ "$(ns_stat "$B" in_selector_drops)" -ge $((n0 + 3)) ] &&
-		[ "$(sa_stat "$B" in 0x4001 packets)" = "$p0" ]
+	wait_for 5 test "$(ikesec_sa_stat "$B" in 0x4001 selector_drops)" -ge $((s0 + 3)) ||
+		{ echo "# selector-drops $s0 -> $(ikesec_sa_stat "$B" in 0x4001 selector_drops)"; return 1; }
+	[ "$(ikesec_stat "$B" in_selector_drops)" -ge $((n0 + 3)) ] &&
+		[ "$(ikesec_sa_stat "$B" in 0x4001 packets)" = "$p0" ]
 }
 
 setup
