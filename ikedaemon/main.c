@@ -102,6 +102,7 @@ static void loop(void)
 			pfd[n].events = POLLIN;
 			pfd[n++].revents = 0;
 		}
+		log_flush();
 		if (poll(pfd, (nfds_t)n, timer_next()) < 0) {
 			if (errno != EINTR)
 				fatalx("poll: %s", strerror(errno));
