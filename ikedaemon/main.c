@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "control.h"
+#include "crypto_selftest.h"
 #include "engine.h"
 #include "ike_sa.h"
 #include "ikev2.h"
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
 	double rt_timeout = IKE_RETRANS_BASE / 1000.0, rt_base = 2.0;
 	int rt_tries = IKE_RETRANS_TRIES;
 	char err[512], *end;
+	const char *bad;
 	unsigned long n;
 
 	while ((ch = getopt(argc, argv, "b:c:df:nr:s:t:v")) != -1) {
@@ -188,6 +190,10 @@ int main(int argc, char **argv)
 		fatalx("out of memory");
 	if (config_load(conf, cfg, err, sizeof(err)))
 		fatalx("%s", err);
+	bad = crypto_selftest();
+	if (bad)
+		fatalx("crypto self-test failed: %s (libcrypto, its providers)",
+		       bad);
 	engine_set_config(cfg, conf);
 	log_info(LOG_CFG, "loaded %s: %d connections, %d secrets", conf,
 		 cfg->n_conns, cfg->n_secrets);
