@@ -481,24 +481,73 @@ handshakes() { # SYS: one sample against the responder running now
 	t0=$(date +%s.%N)
 	# patient retransmits (2 s, x1.5, 6 times: 41 s): a responder busy with
 	# the burst answers late, and a handshake given up is never retried
-	ip netns exec $R "$IKEDAEMON" -d -t 2 -b 1.5 -r 6 -f "$CD/g/ikedaemon.conf" \
+	# profiled: under perf, which ends it when stopped (ikedaemon_stop)
+	ip netns exec $R ${HS_PERF:+perf record -e cpu-clock -g -o "$HS_PERF" --} \
+		"$IKEDAEMON" -d -t 2 -b 1.5 -r 6 -f "$CD/g/ikedaemon.conf" \
 		-s "$CD/g/ctl.sock" > "$CD/g/ikedaemon.log" 2>&1 &
 	echo $! > "$CD/g/ikedaemon.pid"
-	wait_for 10 test -S "$CD/g/ctl.sock" ||
-		{ note "$1: generator did not start"; return; }
+	HS_GEN_PID=$!
+	# perf itself takes a while to start under TCG
+	wait_for $((${HS_PERF:+50} + 10)) test -S "$CD/g/ctl.sock" ||
+		{ note "$1: generator did not start"; ikedaemon_stop "$CD/g"; return; }
 	while [ "$(gen_count)" -lt "$HSN" ] && [ "$(date +%s)" -lt "$end" ]; do
 		sleep 0.2
 	done
 	t1=$(date +%s.%N)
 	n=$(gen_count)
 	ikedaemon_stop "$CD/g"
+	note "$1 handshakes: UDP receive buffer drops responder $(udp_drops $L), generator $(udp_drops $R)"
 	if [ "$n" -lt "$HSN" ]; then
 		note "$1 handshakes: $n of $HSN IKE SAs up after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
 		grep -E 'refused|failed|COOKIE' "$CD/g/ikedaemon.log" | sort | uniq -c |
 			sort -rn | head -n 3 | sed 's/^/# generator: /'
 		return
 	fi
-	rec "$1" handshakes "$(awk -v a="$t0" -v b="$t1" -v n="$HSN" 'BEGIN { printf "%.1f", n / (b - a) }')"
+	t0=$(awk -v a="$t0" -v b="$t1" -v n="$HSN" 'BEGIN { printf "%.1f", n / (b - a) }')
+	# a profiled sample is slower: a note, not a sample
+	if [ -n "${HS_PERF:-}" ]; then note "$1 handshakes $t0 (profiled)"; else rec "$1" handshakes "$t0"; fi
+}
+# udp_drops NS: the namespace's UDP RcvbufErrors (/proc/net/snmp) so far
+udp_drops() {
+	ip netns exec "$1" awk '/^Udp:/ { if (h) { print $6; exit } h = 1 }' /proc/net/snmp
+}
+# BENCH_PERF=1: one more handshakes sample per responder, profiled (not
+# counted): `perf record -g -p` on the responder, and the generator started
+# under `perf record -g` (its start, all the IKE_SA_INITs, is the busiest
+# part); perf-hs-SYS-responder.txt and perf-hs-SYS-generator.txt. Per
+# process, not -a: under TCG, perf -a needs minutes to read the system.
+hs_report() { # DATA TITLE OUT
+	{
+		echo "### perf report --no-children --sort dso,sym ($2)"
+		perf report -i "$1" --stdio --no-children --sort dso,sym \
+			--percent-limit 0.5 -g none 2>/dev/null | grep -v '^$'
+		echo "### perf report --no-children --sort dso ($2)"
+		perf report -i "$1" --stdio --no-children --sort dso \
+			--percent-limit 1 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
+		echo "### callers of the top entries ($2)"
+		perf report -i "$1" --stdio --no-children --sort sym \
+			--percent-limit 2 -g caller,0.5,callee,function,percent \
+			2>/dev/null | grep -v "^ *|* *$" | head -600
+	} >"$3"
+}
+hs_profile() { # SYS
+	local d=/tmp/bench-perf-hs-$1 rp
+	[ "${BENCH_PERF:-0}" = 1 ] && command -v perf >/dev/null || return 0
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	perf record -e cpu-clock -g -p "$HS_RESP_PID" -o "$d-resp.data" \
+		>"$d-resp.log" 2>&1 &
+	rp=$!
+	sleep 3
+	HS_PERF=$d-gen.data
+	handshakes "$1"
+	HS_PERF=
+	wait_for 60 sh -c "! kill -0 $HS_GEN_PID 2>/dev/null"	# perf writes
+	kill -INT "$rp" 2>/dev/null
+	wait "$rp"
+	hs_report "$d-resp.data" "responder $1" "$OUT/perf-hs-$1-responder.txt"
+	hs_report "$d-gen.data" "generator, against $1" "$OUT/perf-hs-$1-generator.txt"
+	rm -f "$d-resp.data" "$d-gen.data" "$d-resp.log"
 }
 handshake_rates() {
 	local ike=aes256gcm16-prfsha256-x25519 esp=aes256gcm16 rep
@@ -508,7 +557,13 @@ handshake_rates() {
 	cp "$CD/h/ikedaemon.conf" "$CD/k/swanctl/swanctl.conf"
 	for ((rep = 0; rep < REPS; rep++)); do
 		if ikedaemon_start $L "$CD/h"; then
+			HS_RESP_PID=$(cat "$CD/h/ikedaemon.pid")
 			handshakes ikedaemon
+			if [ $rep = 0 ] && [ "${BENCH_PERF:-0}" = 1 ]; then
+				ikedaemon_stop "$CD/h"
+				ikedaemon_start $L "$CD/h" &&
+					HS_RESP_PID=$(cat "$CD/h/ikedaemon.pid") && hs_profile ikedaemon
+			fi
 		else
 			note "handshakes: ikedaemon responder did not start"
 		fi
@@ -519,7 +574,14 @@ handshake_rates() {
 		IKE_CHARON_CONF="block_threshold = 100000"
 		if charon_start $L "$CD/k" && charon_load "$CD/k"; then
 			IKE_CHARON_CONF=
+			HS_RESP_PID=$(cat "$CD/k/charon.pid")
 			handshakes strongswan
+			if [ $rep = 0 ] && [ "${BENCH_PERF:-0}" = 1 ]; then
+				charon_stop "$CD/k"
+				IKE_CHARON_CONF="block_threshold = 100000"
+				charon_start $L "$CD/k" && charon_load "$CD/k" &&
+					HS_RESP_PID=$(cat "$CD/k/charon.pid") && hs_profile strongswan
+			fi
 		else
 			IKE_CHARON_CONF=
 			note "handshakes: charon responder did not start"

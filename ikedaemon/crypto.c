@@ -73,28 +73,74 @@ const struct crypto_prf *crypto_prf_find(uint16_t id)
 	return NULL;
 }
 
+/*
+ * An HMAC context with its digest set and no key, made once per digest and
+ * kept: OpenSSL 3 looks the digest up by name in the provider store (locks,
+ * name lookups) on every EVP_MAC_init() given OSSL_MAC_PARAM_DIGEST, which
+ * was most of a short HMAC. Each operation runs on a duplicate, so no key
+ * state stays behind (EVP_MAC_CTX_free() wipes it). A digest outside the
+ * tables (a test) gets a template of its own, *owned set.
+ */
+static const char *const hmac_mds[] = { "SHA1", "SHA2-256", "SHA2-384",
+					"SHA2-512" };
+
+static EVP_MAC_CTX *hmac_template_new(const char *md)
+{
+	static EVP_MAC *mac;
+	OSSL_PARAM params[2];
+	EVP_MAC_CTX *ctx;
+
+	if (!mac)
+		mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	if (!mac)
+		return NULL;
+	ctx = EVP_MAC_CTX_new(mac);
+	if (!ctx)
+		return NULL;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+						     (char *)md, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_CTX_set_params(ctx, params)) {
+		EVP_MAC_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+static EVP_MAC_CTX *hmac_template(const char *md, bool *owned)
+{
+	static EVP_MAC_CTX *tmpl[ARRAY_SIZE(hmac_mds)];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(hmac_mds); i++) {
+		if (strcmp(md, hmac_mds[i]))
+			continue;
+		if (!tmpl[i])
+			tmpl[i] = hmac_template_new(md);
+		*owned = false;
+		return tmpl[i];
+	}
+	*owned = true;
+	return hmac_template_new(md);
+}
+
 /* HMAC-<md>(key, v[0] | ... | v[n-1]); out receives the full digest. */
 static int hmac_iov(const char *md, const uint8_t *key, size_t klen,
 		    const struct crypto_iov *v, int n, uint8_t *out,
 		    size_t outsize)
 {
-	static EVP_MAC *mac;
-	OSSL_PARAM params[2];
-	EVP_MAC_CTX *ctx = NULL;
+	EVP_MAC_CTX *tmpl, *ctx = NULL;
 	size_t outl = 0;
 	int i, ret = -1;
+	bool owned;
 
-	if (!mac)
-		mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
-	if (!mac)
+	tmpl = hmac_template(md, &owned);
+	if (!tmpl)
 		return -1;
-	ctx = EVP_MAC_CTX_new(mac);
+	ctx = EVP_MAC_CTX_dup(tmpl);
 	if (!ctx)
-		return -1;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-						     (char *)md, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (!EVP_MAC_init(ctx, key, klen, params))
+		goto out;
+	if (!EVP_MAC_init(ctx, key, klen, NULL))
 		goto out;
 	for (i = 0; i < n; i++)
 		if (v[i].len && !EVP_MAC_update(ctx, v[i].p, v[i].len))
@@ -104,6 +150,8 @@ static int hmac_iov(const char *md, const uint8_t *key, size_t klen,
 	ret = 0;
 out:
 	EVP_MAC_CTX_free(ctx);
+	if (owned)
+		EVP_MAC_CTX_free(tmpl);
 	return ret;
 }
 

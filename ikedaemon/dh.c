@@ -70,30 +70,45 @@ uint16_t dh_group(const struct dh *dh)
 	return dh->grp->id;
 }
 
-static EVP_PKEY *keygen(const struct dh_group *g)
+/*
+ * A key generation context per group, set up once (the algorithm fetched,
+ * the group set) and kept: OpenSSL 3 otherwise fetches the key manager by
+ * name and parses the group for every key. It holds no key material.
+ */
+static EVP_PKEY_CTX *keygen_ctx_new(const struct dh_group *g)
 {
-	EVP_PKEY_CTX *ctx = NULL;
-	EVP_PKEY *key = NULL;
+	static const char *const alg[] = {
+		[DH_ECX] = "X25519", [DH_ECP] = "EC", [DH_MODP] = "DH",
+	};
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, alg[g->kind],
+							NULL);
 	OSSL_PARAM params[2];
 
-	switch (g->kind) {
-	case DH_ECX:
-		return EVP_PKEY_Q_keygen(NULL, NULL, "X25519");
-	case DH_ECP:
-		return EVP_PKEY_Q_keygen(NULL, NULL, "EC", g->name);
-	case DH_MODP:
-		ctx = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
-		if (!ctx || EVP_PKEY_keygen_init(ctx) <= 0)
-			break;
+	if (!ctx || EVP_PKEY_keygen_init(ctx) <= 0)
+		goto fail;
+	if (g->kind != DH_ECX) {
 		params[0] = OSSL_PARAM_construct_utf8_string(
 			OSSL_PKEY_PARAM_GROUP_NAME, (char *)g->name, 0);
 		params[1] = OSSL_PARAM_construct_end();
-		if (EVP_PKEY_CTX_set_params(ctx, params) <= 0 ||
-		    EVP_PKEY_generate(ctx, &key) <= 0)
-			key = NULL;
-		break;
+		if (EVP_PKEY_CTX_set_params(ctx, params) <= 0)
+			goto fail;
 	}
+	return ctx;
+fail:
 	EVP_PKEY_CTX_free(ctx);
+	return NULL;
+}
+
+static EVP_PKEY *keygen(const struct dh_group *g)
+{
+	static EVP_PKEY_CTX *ctx[ARRAY_SIZE(groups)];
+	size_t i = (size_t)(g - groups);
+	EVP_PKEY *key = NULL;
+
+	if (!ctx[i])
+		ctx[i] = keygen_ctx_new(g);
+	if (!ctx[i] || EVP_PKEY_generate(ctx[i], &key) <= 0)
+		return NULL;
 	return key;
 }
 
@@ -206,6 +221,32 @@ int dh_public(const struct dh *dh, uint8_t *out, size_t outlen)
 	return ret;
 }
 
+/* A peer's X25519 value as a key, through an import context set up once
+ * (as keygen()'s: no fetch by name per key).
+ */
+static EVP_PKEY *x25519_import(const uint8_t *peer, size_t plen)
+{
+	static EVP_PKEY_CTX *ctx;
+	OSSL_PARAM params[2];
+	EVP_PKEY *key = NULL;
+
+	if (!ctx) {
+		ctx = EVP_PKEY_CTX_new_from_name(NULL, "X25519", NULL);
+		if (ctx && EVP_PKEY_fromdata_init(ctx) <= 0) {
+			EVP_PKEY_CTX_free(ctx);
+			ctx = NULL;
+		}
+		if (!ctx)
+			return NULL;
+	}
+	params[0] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY,
+						      (void *)peer, plen);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+		return NULL;
+	return key;
+}
+
 /* The peer's public value as an EVP_PKEY, or NULL with *why set. */
 static EVP_PKEY *peer_key(const struct dh_group *g, const uint8_t *peer,
 			  size_t plen, const char **why)
@@ -222,8 +263,7 @@ static EVP_PKEY *peer_key(const struct dh_group *g, const uint8_t *peer,
 		return NULL;
 	}
 	if (g->kind == DH_ECX) {
-		key = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer,
-						  plen);
+		key = x25519_import(peer, plen);
 		if (!key)
 			*why = "cannot import X25519 public value";
 		return key;

@@ -410,6 +410,19 @@ static void init_error(struct ike_sa *sa, const struct notify *n)
 		sa->sa_dh_group = group;
 		break;
 	case IKEV2_N_COOKIE:
+		/* The same COOKIE again answers a retransmit of our request
+		 * without it, which a busy responder queued: the request
+		 * with it is sent again (the responder answers that as a
+		 * retransmit), a few times at most.
+		 */
+		if (sa->sa_cookie_len && sa->sa_cookie_len == n->len &&
+		    !memcmp(sa->sa_cookie, n->data, n->len) &&
+		    sa->sa_cookie_again++ < IKE_MAX_COOKIE_AGAIN) {
+			log_debug(LOG_IKE, "%s: the same COOKIE again (an "
+				  "answer to a retransmit), resending",
+				  ike_sa_name(sa));
+			break;
+		}
 		if (n->len < 1 || n->len > IKE_COOKIE_MAX ||
 		    sa->sa_cookie_len) {
 			ike_sa_destroy(sa, "bad COOKIE");

@@ -19,12 +19,28 @@ static const char *const subsys_tag[] = {
 	[LOG_DMN] = "DMN",
 };
 
+/*
+ * In the foreground, stderr is fully buffered and the main loop flushes it
+ * (log_flush()) before it waits: one write per event instead of one per
+ * line (a handshake logs dozens), and nothing waits in the buffer while the
+ * daemon sleeps. exit() flushes what fatalx() wrote.
+ */
 void log_init(int foreground, int level)
 {
+	static char buf[1 << 16];
+
 	log_fg = foreground;
 	log_level = level;
-	if (!foreground)
+	if (foreground)
+		setvbuf(stderr, buf, _IOFBF, sizeof(buf));
+	else
 		openlog("ikedaemon", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void log_flush(void)
+{
+	if (log_fg)
+		fflush(stderr);
 }
 
 void log_setlevel(int level)

@@ -10,6 +10,8 @@ enum log_subsys { LOG_IKE, LOG_CHD, LOG_CFG, LOG_ENC, LOG_NET, LOG_KNL,
 
 void log_init(int foreground, int level);
 void log_setlevel(int level);
+/* Write out what the foreground log holds (before the daemon waits). */
+void log_flush(void);
 void log_warn(enum log_subsys s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));	/* appends strerror(errno) */
 void log_warnx(enum log_subsys s, const char *fmt, ...)

@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "control.h"
+#include "crypto_selftest.h"
 #include "engine.h"
 #include "ike_sa.h"
 #include "ikev2.h"
@@ -102,6 +103,7 @@ static void loop(void)
 			pfd[n].events = POLLIN;
 			pfd[n++].revents = 0;
 		}
+		log_flush();
 		if (poll(pfd, (nfds_t)n, timer_next()) < 0) {
 			if (errno != EINTR)
 				fatalx("poll: %s", strerror(errno));
@@ -132,6 +134,7 @@ int main(int argc, char **argv)
 	double rt_timeout = IKE_RETRANS_BASE / 1000.0, rt_base = 2.0;
 	int rt_tries = IKE_RETRANS_TRIES;
 	char err[512], *end;
+	const char *bad;
 	unsigned long n;
 
 	while ((ch = getopt(argc, argv, "b:c:df:nr:s:t:v")) != -1) {
@@ -187,6 +190,10 @@ int main(int argc, char **argv)
 		fatalx("out of memory");
 	if (config_load(conf, cfg, err, sizeof(err)))
 		fatalx("%s", err);
+	bad = crypto_selftest();
+	if (bad)
+		fatalx("crypto self-test failed: %s (libcrypto, its providers)",
+		       bad);
 	engine_set_config(cfg, conf);
 	log_info(LOG_CFG, "loaded %s: %d connections, %d secrets", conf,
 		 cfg->n_conns, cfg->n_secrets);

@@ -24,6 +24,32 @@ struct net_sock {
 static struct net_sock socks[NET_MAX_FDS];
 static int n_socks;
 
+/*
+ * Receive buffer of an IKE socket, bytes (the kernel doubles it for its
+ * bookkeeping). The default (rmem_default, 208 kB) holds about a hundred
+ * IKE_SA_INIT requests: a burst of peers (a gateway restarting, a
+ * reconnecting fleet) overflowed it while we computed DH values, and each
+ * dropped request cost its peer a retransmit timeout. Only a queue that
+ * forms uses the memory.
+ */
+#define NET_RCVBUF	(4 << 20)
+
+/* SO_RCVBUFFORCE (CAP_NET_ADMIN) passes net.core.rmem_max; else the
+ * capped SO_RCVBUF. A failure is no reason not to run.
+ */
+static void set_rcvbuf(int fd)
+{
+	int size = NET_RCVBUF;
+
+	if (!setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		return;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)))
+		log_warn(LOG_NET, "SO_RCVBUF %d", size);
+	else
+		log_debug(LOG_NET, "receive buffer capped by "
+			  "net.core.rmem_max (asked for %d bytes)", size);
+}
+
 static int open_sock(int family, uint16_t port, bool natt)
 {
 	struct sockaddr_storage ss = { 0 };
@@ -54,6 +80,7 @@ static int open_sock(int family, uint16_t port, bool natt)
 			   sizeof(one));
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	set_rcvbuf(fd);
 	if (bind(fd, (struct sockaddr *)&ss, len) < 0) {
 		log_warn(LOG_NET, "bind UDP port %u (%s)", port,
 			 family == AF_INET ? "IPv4" : "IPv6");

@@ -7,11 +7,13 @@
 #define IKEDAEMON_TIMER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct timer {
-	struct timer *tmr_next;
 	uint64_t tmr_when;		/* ms, monotonic */
+	uint64_t tmr_seq;		/* arming order, among equal tmr_when */
+	size_t tmr_idx;			/* in timer.c's heap, while armed */
 	void (*tmr_cb)(void *arg);
 	void *tmr_arg;
 	bool tmr_armed;

@@ -12,6 +12,7 @@
 #include "kselftest_harness.h"
 
 #include "../crypto.h"
+#include "../crypto_selftest.h"
 #include "../dh.h"
 #include "../ike_sa.h"
 #include "../ikev2.h"
@@ -508,6 +509,17 @@ TEST(prfplus_blocks)
 	EXPECT_EQ(0, memcmp(out + 32, t, 32));
 	EXPECT_EQ(-1, crypto_prfplus(prf, key, 32, seed, 4, out,
 				     256 * 32));
+}
+
+/* The startup self-test passes on a working libcrypto (its HMAC answers
+ * are RFC 2202 / RFC 4231's).
+ */
+TEST(startup_selftest)
+{
+	const char *bad = crypto_selftest();
+
+	EXPECT_TRUE(bad == NULL)
+		TH_LOG("self-test failed: %s", bad);
 }
 
 TEST_HARNESS_MAIN
