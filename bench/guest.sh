@@ -61,7 +61,7 @@ lsmod | awk '{print $1}' | grep -qx ikesec || "$top/selftests/insmod.sh" ||
 meta kernel "$(uname -r)"
 meta cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') x $(nproc)"
 meta knobs "BENCH_TIME=$T BENCH_OMIT=$OMIT BENCH_REPS=$REPS BENCH_PINGS=$PINGS BENCH_SA=$NSA BENCH_SMOKE=$SMOKE"
-meta ikesec "$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
+meta ikesec "${BENCH_REV:-$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)}"
 
 # --- raw AEAD ceiling: tcrypt prints to dmesg and fails the load on purpose --
 # In smoke mode it runs beside the network runs (only the numbers' presence

@@ -48,13 +48,16 @@ for c in iperf3 wg jq; do
 	command -v $c >/dev/null || { echo "bench: $c missing: make deps" >&2; exit 1; }
 done
 
+# The revision measured, before the old results go (their removal would
+# read as a dirty tree).
+rev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)
 mkdir -p "$results"
 rm -f "$results"/raw.tsv "$results"/perf-*.txt "$results"/tcrypt.log
 t0=$(date +%s)
 # Other VMs on this host steal CPU from ours: say how busy the host was.
 load0=$(cut -d' ' -f1 /proc/loadavg) vms0=$(pgrep -c qemu-system || true)
 if [ $here = 1 ]; then
-	env "${knobs[@]}" BENCH_OUT="$results" "$top/bench/guest.sh" | tee "$results/run.log"
+	env "${knobs[@]}" BENCH_REV="$rev" BENCH_OUT="$results" "$top/bench/guest.sh" | tee "$results/run.log"
 else
 	# Our own build dir: its `last` link is our run even while tests run.
 	export IKESEC_BUILD=$top/.build/bench-vm
@@ -63,7 +66,8 @@ else
 	[ "${BENCH_SCALE:-}" = full ] && export IKESEC_VM_MEM=${IKESEC_VM_MEM:-4G}
 	rc=0
 	(cd "$top" && selftests/vm/run.sh --timeout 3600 -- \
-		env "${knobs[@]}" BENCH_OUT=/run/vmout/bench bench/guest.sh) |
+		env "${knobs[@]}" BENCH_REV="$rev" BENCH_OUT=/run/vmout/bench \
+			bench/guest.sh) |
 		tee "$results/run.log" || rc=$?
 	[ -d "$IKESEC_BUILD/last/bench" ] || { echo "bench: the guest left no results" >&2; exit 1; }
 	cp "$IKESEC_BUILD/last/bench/"* "$results/"
