@@ -47,6 +47,7 @@ demo-manual: all
 # Only what the benchmark runs: the module, ikectl and bench/sa_flood.
 bench-build: deps module
 	$(MAKE) -C ikectl
+	$(MAKE) -C ikedaemon
 	$(MAKE) -C bench
 
 bench: bench-build

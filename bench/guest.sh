@@ -268,6 +268,23 @@ perf_profile() {
 	perf_stop "$1"
 }
 
+# reorder_note SYS: after the single-stream runs, the sender's TCP
+# retransmissions and the ESP packets the receiver dropped as replayed or
+# too old (both count from the namespaces' creation), for run.log.
+reorder_note() {
+	local re rx=-
+	re=$(ip netns exec $L nstat -az TcpRetransSegs 2>/dev/null |
+		awk '$1 == "TcpRetransSegs" { print $2 }')
+	case $1 in
+	ikesec-*) rx=$(ip netns exec $R "$IKECTL" -j stats | jq -r '.in_replay // 0') ;;
+	xfrm-*) rx=$(ip -n $R -s xfrm state | awk '
+		/replay-window [0-9]+ replay [0-9]+/ {
+			for (i = 1; i < NF; i++) if ($i == "replay") n += $(i + 1)
+		} END { print n + 0 }') ;;
+	esac
+	note "$1: tcp1 x$REPS: ${re:-?} TCP retransmissions, $rx ESP replay drops"
+}
+
 # measure SYS: every measure, REPS times each, on the tunnel set up now.
 measure() {
 	local sys=$1 i
@@ -277,6 +294,7 @@ measure() {
 	fi
 	iperf_server || { note "$sys: iperf3 server did not start"; return 1; }
 	for ((i = 0; i < REPS; i++)); do iperf "$sys" tcp1; done
+	reorder_note "$sys"
 	for ((i = 0; i < REPS; i++)); do iperf "$sys" tcp4 -P 4; done
 	for ((i = 0; i < REPS; i++)); do iperf "$sys" udp64 -u -l 64 -b 0; done
 	for ((i = 0; i < REPS; i++)); do rtt "$sys"; done

@@ -40,8 +40,8 @@ for v in BENCH_TIME BENCH_OMIT BENCH_REPS BENCH_PINGS BENCH_SA BENCH_SCALE \
 	[ -n "${!v:-}" ] && knobs+=("$v=${!v}")
 done
 
-for f in kmod/ikesec.ko ikectl/ikectl; do
-	[ -e "$top/$f" ] || { echo "bench: $f not built (make module; make -C ikectl)" >&2; exit 1; }
+for f in kmod/ikesec.ko ikectl/ikectl ikedaemon/ikedaemon; do
+	[ -e "$top/$f" ] || { echo "bench: $f not built (make bench-build)" >&2; exit 1; }
 done
 make -s -C "$top/bench" sa_flood
 for c in iperf3 wg jq; do

@@ -477,7 +477,14 @@ static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family)
 	aead_request_set_crypt(req, sg, dsg, clen, er->iv);
 	aead_request_set_ad(req, er->aadlen);
 	atomic_inc(&in->crypto_pending);
+	/* Bottom halves off: a receive softirq run on this CPU inside our
+	 * FPU section could not use the SIMD cipher and would be deferred
+	 * to cryptd, completing later, behind packets with higher sequence
+	 * numbers: TCP saw the reordering and the replay window the drops.
+	 */
+	local_bh_disable();
 	err = crypto_aead_encrypt(req);
+	local_bh_enable();
 	if (err == -EINPROGRESS)
 		return;
 	output_finish(skb, err);
