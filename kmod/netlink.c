@@ -1355,6 +1355,10 @@ static struct genl_family ikesec_family __ro_after_init = {
 	.maxattr = IKESEC_A_MAX,
 	.policy = ikesec_policy,
 	.netnsok = true,
+	/* Every handler takes its namespace's in->lock: genl_mutex would
+	 * serialize all namespaces, one busy IKE daemon blocking the rest.
+	 */
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = ikesec_ops,
 	.n_ops = ARRAY_SIZE(ikesec_ops),

@@ -295,9 +295,11 @@ static bool out_of_place(const struct sk_buff *skb, unsigned int tailen,
 }
 
 /* One packet (no GSO) to encrypt with sa. Consumes skb and the caller's
- * reference on sa.
+ * reference on sa. In tunnel mode odst, when given, is the outer route
+ * already looked up for the burst skb belongs to (the caller's reference).
  */
-static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family)
+static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family,
+		       struct dst_entry *odst)
 {
 	const struct ikesec_crypto *c = &sa->crypto;
 	bool esn = sa->flags & IKESEC_SA_F_ESN;
@@ -346,7 +348,7 @@ static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family)
 	tailen = clen - plen + c->icvlen;
 
 	if (tunnel) {
-		dst = outer_route(sa, skb);
+		dst = odst ? dst_clone(odst) : outer_route(sa, skb);
 		if (!dst) {
 			count(in, sa, IKESEC_STAT_OUT_ERRORS);
 			goto drop;
@@ -500,6 +502,7 @@ drop:
 unsigned int ikesec_output_hook(struct ikesec_net *in, struct sk_buff *skb,
 				u8 family)
 {
+	struct dst_entry *odst = NULL;
 	struct ikesec_policy *pol;
 	struct sk_buff *segs, *next;
 	struct ikesec_flow fl;
@@ -529,8 +532,17 @@ unsigned int ikesec_output_hook(struct ikesec_net *in, struct sk_buff *skb,
 	}
 
 	if (!skb_is_gso(skb)) {
-		output_one(sa, skb, family);
+		output_one(sa, skb, family, NULL);
 		return NF_STOLEN;
+	}
+	/* Every segment takes the same outer route: look it up once. */
+	if (tunnel) {
+		odst = outer_route(sa, skb);
+		if (!odst) {
+			count(in, sa, IKESEC_STAT_OUT_ERRORS);
+			ikesec_sa_put(sa);
+			return NF_DROP;
+		}
 	}
 	/* Scatter-gather: the segments point into the socket's pages instead
 	 * of copies, output_one() encrypts them out of place.
@@ -538,15 +550,23 @@ unsigned int ikesec_output_hook(struct ikesec_net *in, struct sk_buff *skb,
 	segs = skb_gso_segment(skb, NETIF_F_SG);
 	if (IS_ERR_OR_NULL(segs)) {
 		count(in, sa, IKESEC_STAT_OUT_ERRORS);
+		dst_release(odst);
 		ikesec_sa_put(sa);
 		return NF_DROP;
 	}
 	consume_skb(skb);
+	/* One burst, as a device's own GSO sends it: with bottom halves off
+	 * across the segments, the receive softirq a local peer (veth) raises
+	 * runs once for the burst instead of once per segment.
+	 */
+	local_bh_disable();
 	skb_list_walk_safe(segs, skb, next) {
 		skb_mark_not_on_list(skb);
 		refcount_inc(&sa->refcnt);
-		output_one(sa, skb, family);
+		output_one(sa, skb, family, odst);
 	}
+	local_bh_enable();
+	dst_release(odst);
 	ikesec_sa_put(sa);
 	return NF_STOLEN;
 }
