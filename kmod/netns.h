@@ -13,8 +13,6 @@
 #include <net/net_namespace.h>
 #include <uapi/linux/ikesec.h>
 
-#define IKESEC_SA_REQID_BUCKETS	64
-
 struct ikesec_net_stats {
 	u64 ctr[__IKESEC_STAT_MAX];
 	struct u64_stats_sync syncp;
@@ -32,8 +30,11 @@ struct ikesec_net {
 	u32 sa_count;
 	u32 sa_gen;			/* bumped on every SAD change */
 	struct ikesec_net_stats __percpu *stats;
-	/* Outbound SAs by reqid (sa.c), RCU on the packet path. */
-	struct hlist_head sa_reqid[IKESEC_SA_REQID_BUCKETS];
+	/* Outbound SAs by reqid (sa.c), RCU on the packet path: a table
+	 * that grows with them, so 10,000 tunnels do not share 64 chains.
+	 */
+	struct rhltable sa_reqid;
+	u64 sa_order;			/* outbound SAs added so far */
 	struct nf_hook_ops *hook_ops;	/* hooks.c, priv = this */
 	bool defrag6;			/* hooks.c: nf_defrag_ipv6 enabled */
 	atomic_t crypto_pending;	/* input.c, output.c: async requests */

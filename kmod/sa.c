@@ -2,8 +2,6 @@
 /* The SAD: an rhashtable per netns for RCU lookups on the packet path, and a
  * list under ikesec_net.lock for dumps and flush.
  */
-#include <linux/hash.h>
-#include <linux/log2.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -35,22 +33,36 @@ static const struct rhashtable_params sa_params = {
 	.automatic_shrinking = true,
 };
 
+/* Outbound SAs by reqid; SAs of one reqid (a rekey's old and new) share
+ * a list there.
+ */
+static const struct rhashtable_params reqid_params = {
+	.key_len = sizeof(u32),
+	.key_offset = offsetof(struct ikesec_sa, reqid),
+	.head_offset = offsetof(struct ikesec_sa, reqid_node),
+	.automatic_shrinking = true,
+};
+
 int ikesec_sad_init(struct ikesec_net *in)
 {
+	int err;
+
 	INIT_LIST_HEAD(&in->sa_list);
 	in->sa_gen = 1;		/* never 0: dumps compare it */
-	return rhashtable_init(&in->sa_table, &sa_params);
+	err = rhashtable_init(&in->sa_table, &sa_params);
+	if (err)
+		return err;
+	err = rhltable_init(&in->sa_reqid, &reqid_params);
+	if (err)
+		rhashtable_destroy(&in->sa_table);
+	return err;
 }
 
 void ikesec_sad_uninit(struct ikesec_net *in)
 {
 	ikesec_sa_flush(in);
+	rhltable_destroy(&in->sa_reqid);
 	rhashtable_destroy(&in->sa_table);
-}
-
-static struct hlist_head *reqid_bucket(struct ikesec_net *in, u32 reqid)
-{
-	return &in->sa_reqid[hash_32(reqid, ilog2(IKESEC_SA_REQID_BUCKETS))];
 }
 
 static void sa_free_rcu(struct rcu_head *head)
@@ -141,9 +153,23 @@ int ikesec_sa_add(struct ikesec_net *in, const struct ikesec_sa_cfg *cfg,
 		NL_SET_ERR_MSG_MOD(extack, "SAD insert failed");
 		goto uninit_replay;
 	}
+	if (sa->key.dir == IKESEC_DIR_OUT) {
+		sa->order = ++in->sa_order;
+		err = rhltable_insert(&in->sa_reqid, &sa->reqid_node,
+				      reqid_params);
+		if (err) {
+			/* A packet may hold it already: the table's
+			 * reference goes as in ikesec_sa_unlink().
+			 */
+			NL_SET_ERR_MSG_MOD(extack, "SAD insert by reqid failed");
+			WRITE_ONCE(sa->dead, true);
+			rhashtable_remove_fast(&in->sa_table, &sa->node,
+					       sa_params);
+			ikesec_sa_put(sa);
+			return err;
+		}
+	}
 	list_add_tail(&sa->list, &in->sa_list);
-	if (sa->key.dir == IKESEC_DIR_OUT)
-		hlist_add_head_rcu(&sa->reqid_node, reqid_bucket(in, sa->reqid));
 	in->sa_count++;
 	in->sa_gen++;
 	ikesec_sa_timers_start(sa);
@@ -187,7 +213,7 @@ void ikesec_sa_unlink(struct ikesec_sa *sa)
 	rhashtable_remove_fast(&in->sa_table, &sa->node, sa_params);
 	list_del(&sa->list);
 	if (sa->key.dir == IKESEC_DIR_OUT)
-		hlist_del_rcu(&sa->reqid_node);
+		rhltable_remove(&in->sa_reqid, &sa->reqid_node, reqid_params);
 	in->sa_count--;
 	in->sa_gen++;
 	ikesec_sa_timers_stop(sa);
@@ -229,18 +255,21 @@ struct ikesec_sa *ikesec_sa_lookup_reqid_rcu(struct ikesec_net *in, u32 reqid,
 					     u8 family,
 					     const union ikesec_addr *peer)
 {
-	struct ikesec_sa *sa;
+	struct ikesec_sa *sa, *best = NULL;
+	struct rhlist_head *list, *pos;
 
-	hlist_for_each_entry_rcu(sa, reqid_bucket(in, reqid), reqid_node) {
-		if (sa->reqid != reqid || READ_ONCE(sa->dead))
+	list = rhltable_lookup(&in->sa_reqid, &reqid, reqid_params);
+	rhl_for_each_entry_rcu(sa, pos, list, reqid_node) {
+		if (READ_ONCE(sa->dead))
 			continue;
 		if (peer && (sa->family != family ||
 			     memcmp(&sa->peer, peer, family == AF_INET ?
 				    sizeof(peer->ip4) : sizeof(peer->ip6))))
 			continue;
-		return sa;
+		if (!best || sa->order > best->order)
+			best = sa;
 	}
-	return NULL;
+	return best;
 }
 
 void ikesec_sa_stats_read(struct ikesec_sa *sa, u64 out[__IKESEC_SA_STAT_MAX])

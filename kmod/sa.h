@@ -106,7 +106,8 @@ struct ikesec_sa {
 	 * outbound sequence number is seq, advanced by ikesec_sa_next_seq().
 	 */
 	struct ikesec_replay replay;
-	struct hlist_node reqid_node;	/* ikesec_net.sa_reqid, outbound */
+	struct rhlist_head reqid_node;	/* ikesec_net.sa_reqid, outbound */
+	u64 order;			/* ikesec_net.sa_order when added */
 };
 
 int ikesec_sa_cache_init(void);
