@@ -687,34 +687,51 @@ static int cmd_sa_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int cmd_sa_get(struct sk_buff *skb, struct genl_info *info)
+/* The reply of a GET doit: fill() finds the one object the request names
+ * and writes it into msg, under in->lock.
+ */
+static int reply_one(struct genl_info *info, u8 cmd,
+		     int (*fill)(struct sk_buff *msg, struct ikesec_net *in,
+				 struct genl_info *info))
 {
 	struct ikesec_net *in = ikesec_net(genl_info_net(info));
 	struct sk_buff *msg;
-	struct ikesec_sa *sa;
 	void *hdr;
 	int err;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &ikesec_family, 0, cmd);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
 	mutex_lock(&in->lock);
-	err = find_sa(in, info, &sa);
-	if (err)
-		goto unlock;
-	hdr = genlmsg_put_reply(msg, info, &ikesec_family, 0,
-				IKESEC_CMD_SA_GET);
-	err = -EMSGSIZE;
-	if (!hdr || ikesec_nl_put_sa(msg, sa))
-		goto unlock;
+	err = fill(msg, in, info);
 	mutex_unlock(&in->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
 
-unlock:
-	mutex_unlock(&in->lock);
-	nlmsg_free(msg);
-	return err;
+static int fill_sa(struct sk_buff *msg, struct ikesec_net *in,
+		   struct genl_info *info)
+{
+	struct ikesec_sa *sa;
+	int err = find_sa(in, info, &sa);
+
+	if (err)
+		return err;
+	return ikesec_nl_put_sa(msg, sa) ? -EMSGSIZE : 0;
+}
+
+static int cmd_sa_get(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply_one(info, IKESEC_CMD_SA_GET, fill_sa);
 }
 
 /* cb->args[0]: how many SAs earlier rounds sent; sa_gen (never 0) flags a
@@ -1149,34 +1166,20 @@ static int cmd_policy_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int fill_policy(struct sk_buff *msg, struct ikesec_net *in,
+		       struct genl_info *info)
+{
+	struct ikesec_policy *pol;
+	int err = find_policy(in, info, &pol);
+
+	if (err)
+		return err;
+	return put_policy(msg, pol) ? -EMSGSIZE : 0;
+}
+
 static int cmd_policy_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ikesec_net *in = ikesec_net(genl_info_net(info));
-	struct ikesec_policy *pol;
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&in->lock);
-	err = find_policy(in, info, &pol);
-	if (err)
-		goto unlock;
-	hdr = genlmsg_put_reply(msg, info, &ikesec_family, 0,
-				IKESEC_CMD_POLICY_GET);
-	err = -EMSGSIZE;
-	if (!hdr || put_policy(msg, pol))
-		goto unlock;
-	mutex_unlock(&in->lock);
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-unlock:
-	mutex_unlock(&in->lock);
-	nlmsg_free(msg);
-	return err;
+	return reply_one(info, IKESEC_CMD_POLICY_GET, fill_policy);
 }
 
 /* cb->args[0]: the next policy ID to send; pol_gen flags a dump that spans
