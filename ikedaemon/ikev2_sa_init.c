@@ -239,7 +239,7 @@ int ikev2_sa_init_start(struct ike_sa *sa)
 	if (plds.err)
 		goto out;
 	sa->sa_tx_msgid = 0;
-	sa->sa_state = IKE_S_INIT_SENT;
+	ike_sa_set_state(sa, IKE_S_INIT_SENT);
 	if (ikev2_msg_request(sa, IKEV2_EXCH_IKE_SA_INIT, &plds, pb.first))
 		goto out;
 	buf_reset(&sa->sa_init_i);
@@ -333,7 +333,7 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 	sa = ike_sa_new(false, conn);
 	if (!sa)
 		return;
-	memcpy(sa->sa_spi_i, &msg->hdr.spi_i, 8);
+	ike_sa_set_spi_i(sa, (const uint8_t *)&msg->hdr.spi_i);
 	sa->sa_local = msg->local;
 	sa->sa_peer = msg->peer;
 	sa->sa_natt = msg->natt;
@@ -374,7 +374,7 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 	pld_add_nonce(&pb, sa->sa_nr, sa->sa_nr_len);
 	add_natd(sa, &pb);
 	ikev2_auth_sa_init(sa, msg, &pb);
-	sa->sa_state = IKE_S_INIT_DONE;
+	ike_sa_set_state(sa, IKE_S_INIT_DONE);
 	if (plds.err || ikev2_msg_respond(sa, msg, &plds, pb.first)) {
 		ike_sa_destroy(sa, "cannot send IKE_SA_INIT response");
 	} else {
