@@ -498,8 +498,22 @@ resp_conf() { # FILE IKE ESP: the responder's, any lgI.bench identity
 gen_count() {
 	ikectl_d "$CD/g" status 2>/dev/null | grep -c ': ESTABLISHED'
 }
+# gen_wait SECONDS: until the generator's log has HSN "IKE SA established"
+# lines (one per IKE SA, written as it comes up), or SECONDS pass. The log
+# is followed as it grows (tail -F: inotify), so the last one is seen at
+# once; polling `ikectl status` every 0.2 s cost the generator a listing of
+# every IKE SA and the guest a few processes per poll, and up to 0.2 s of
+# the measured time, alike for both responders. tail ends with the
+# generator (HS_GEN_PID); grep's output goes to a file (to /dev/null, GNU
+# grep stops at the first match).
+gen_wait() {
+	timeout "$1" grep -m "$HSN" -c ': IKE SA established' \
+		< <(tail -n +1 -s 0.05 --pid="$HS_GEN_PID" \
+			-F "$CD/g/ikedaemon.log" 2>/dev/null) \
+		>"$CD/g/established"
+}
 handshakes() { # SYS: one sample against the responder running now
-	local t0 t1 n end=$(($(date +%s) + 240))	# 4 minutes at most
+	local t0 t1 n
 	t0=$(date +%s.%N)
 	# patient retransmits (2 s, x1.5, 6 times: 41 s): a responder busy with
 	# the burst answers late, and a handshake given up is never retried
@@ -512,9 +526,7 @@ handshakes() { # SYS: one sample against the responder running now
 	# perf itself takes a while to start under TCG
 	wait_for $((${HS_PERF:+50} + 10)) test -S "$CD/g/ctl.sock" ||
 		{ note "$1: generator did not start"; ikedaemon_stop "$CD/g"; return; }
-	while [ "$(gen_count)" -lt "$HSN" ] && [ "$(date +%s)" -lt "$end" ]; do
-		sleep 0.2
-	done
+	gen_wait 240	# 4 minutes at most
 	t1=$(date +%s.%N)
 	n=$(gen_count)
 	ikedaemon_stop "$CD/g"

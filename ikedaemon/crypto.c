@@ -309,12 +309,19 @@ int crypto_decrypt(const struct crypto_encr *e, const uint8_t *key,
 		      (uint8_t *)tag);
 }
 
+/* SHA-1 (the NAT detection hashes, four per IKE_SA_INIT exchange) with
+ * the digest fetched once: EVP_sha1() is looked up in the provider store
+ * by name on every EVP_DigestInit_ex().
+ */
 int crypto_sha1(const struct crypto_iov *v, int n, uint8_t out[20])
 {
+	static EVP_MD *sha1;
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	int i, ret = -1;
 
-	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha1(), NULL))
+	if (!sha1)
+		sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	if (!ctx || !sha1 || !EVP_DigestInit_ex(ctx, sha1, NULL))
 		goto out;
 	for (i = 0; i < n; i++)
 		if (!EVP_DigestUpdate(ctx, v[i].p, v[i].len))

@@ -29,13 +29,24 @@
 
 static struct ike_sa *sas;
 static struct ike_sa *spi_hash[SPI_BUCKETS];
+/* Responder SAs by the initiator's SPI: every IKE_SA_INIT request (and
+ * its retransmits, and each one with a COOKIE) looks its SPIi up, which
+ * walked every IKE SA before.
+ */
+static struct ike_sa *spi_i_hash[SPI_BUCKETS];
 static bool dead_pending;	/* some SA waits for ike_sa_reap() */
+static unsigned int half_open;	/* responder SAs in IKE_S_INIT_DONE */
 static const struct config *ike_cfg;
 static unsigned int next_uid = 1;
 
+static size_t spi_idx(const uint8_t *spi)
+{
+	return (size_t)(spi[6] << 8 | spi[7]) & (SPI_BUCKETS - 1);
+}
+
 static struct ike_sa **bucket(const uint8_t *spi)
 {
-	return &spi_hash[(spi[6] << 8 | spi[7]) & (SPI_BUCKETS - 1)];
+	return &spi_hash[spi_idx(spi)];
 }
 
 void ike_sa_set_config(const struct config *cfg)
@@ -73,7 +84,7 @@ struct ike_sa *ike_sa_new(bool initiator, const struct cfg_conn *conn)
 		return NULL;
 	sa->sa_uid = next_uid++;
 	sa->sa_initiator = initiator;
-	sa->sa_conn = conn;
+	ike_sa_set_conn(sa, conn);
 	buf_init(&sa->sa_init_i);
 	buf_init(&sa->sa_init_r);
 	buf_init(&sa->sa_req);
@@ -143,12 +154,38 @@ struct ike_sa *ike_sa_find(const uint8_t *our_spi)
 	return NULL;
 }
 
+static void unhash_spi_i(struct ike_sa *sa)
+{
+	struct ike_sa **pp = &spi_i_hash[spi_idx(sa->sa_spi_i)];
+
+	if (!sa->sa_in_ihash)
+		return;
+	while (*pp != sa)
+		pp = &(*pp)->sa_inext;
+	*pp = sa->sa_inext;
+	sa->sa_in_ihash = false;
+}
+
+void ike_sa_set_spi_i(struct ike_sa *sa, const uint8_t *spi_i)
+{
+	struct ike_sa **pp;
+
+	unhash_spi_i(sa);
+	memcpy(sa->sa_spi_i, spi_i, 8);
+	if (sa->sa_initiator)
+		return;
+	pp = &spi_i_hash[spi_idx(spi_i)];
+	sa->sa_inext = *pp;
+	*pp = sa;
+	sa->sa_in_ihash = true;
+}
+
 struct ike_sa *ike_sa_find_init(const uint8_t *spi_i,
 				const struct sockaddr_storage *peer)
 {
 	struct ike_sa *sa;
 
-	for (sa = sas; sa; sa = sa->sa_next)
+	for (sa = spi_i_hash[spi_idx(spi_i)]; sa; sa = sa->sa_inext)
 		if (!sa->sa_initiator && sa->sa_state != IKE_S_DEAD &&
 		    !memcmp(sa->sa_spi_i, spi_i, 8) &&
 		    net_addr_eq(&sa->sa_peer, peer))
@@ -156,18 +193,42 @@ struct ike_sa *ike_sa_find_init(const uint8_t *spi_i,
 	return NULL;
 }
 
+/* Every state change goes through here: the half-open count the COOKIE
+ * threshold reads (every IKE_SA_INIT request) is kept, not counted.
+ */
+void ike_sa_set_state(struct ike_sa *sa, enum ike_state state)
+{
+	bool was = !sa->sa_initiator && sa->sa_state == IKE_S_INIT_DONE;
+	bool is = !sa->sa_initiator && state == IKE_S_INIT_DONE;
+
+	half_open += (unsigned int)is - (unsigned int)was;
+	sa->sa_state = state;
+}
+
+unsigned int ike_sa_half_open(void)
+{
+	return half_open;
+}
+
 struct ike_sa *ike_sa_first(void)
 {
 	return sas;
 }
 
+/* The name is formatted here, once per connection the SA takes, not for
+ * each of the dozens of log lines of a handshake (their arguments are
+ * computed even when the line is below the log level).
+ */
+void ike_sa_set_conn(struct ike_sa *sa, const struct cfg_conn *conn)
+{
+	sa->sa_conn = conn;
+	snprintf(sa->sa_name, sizeof(sa->sa_name), "%s[%u]",
+		 conn ? conn->name : "(none)", sa->sa_uid);
+}
+
 const char *ike_sa_name(const struct ike_sa *sa)
 {
-	static char buf[CFG_NAME_MAX + 16];
-
-	snprintf(buf, sizeof(buf), "%s[%u]",
-		 sa->sa_conn ? sa->sa_conn->name : "(none)", sa->sa_uid);
-	return buf;
+	return sa->sa_name;
 }
 
 void ike_sa_destroy(struct ike_sa *sa, const char *why)
@@ -185,7 +246,7 @@ void ike_sa_destroy(struct ike_sa *sa, const char *why)
 	timer_del(&sa->sa_life_timer);
 	timer_del(&sa->sa_dpd_timer);
 	timer_del(&sa->sa_rekey_timer);
-	sa->sa_state = IKE_S_DEAD;
+	ike_sa_set_state(sa, IKE_S_DEAD);
 	dead_pending = true;
 }
 
@@ -196,6 +257,7 @@ static void sa_free(struct ike_sa *sa)
 	while (*pp != sa)
 		pp = &(*pp)->sa_hnext;
 	*pp = sa->sa_hnext;
+	unhash_spi_i(sa);
 	timer_del(&sa->sa_req_timer);
 	timer_del(&sa->sa_life_timer);
 	timer_del(&sa->sa_dpd_timer);

@@ -38,7 +38,7 @@ enum ike_state {
 #define IKE_RETRANS_TRIES	4	/* retransmits before giving up */
 #define IKE_HALF_OPEN_TIMEOUT	30000	/* ms for a responder's IKE_AUTH */
 #define IKE_MAX_INVALID_KE	2	/* INVALID_KE_PAYLOAD retries */
-#define IKE_MAX_COOKIE_AGAIN	3	/* the same COOKIE answered again */
+#define IKE_MAX_COOKIE_AGAIN	3	/* a COOKIE answered again */
 
 struct ike_keys {
 	const struct crypto_encr *encr;
@@ -53,7 +53,10 @@ struct ike_keys {
 struct ike_sa {
 	struct ike_sa *sa_next;
 	struct ike_sa *sa_hnext;	/* ike_sa.c's bucket of our SPI */
+	struct ike_sa *sa_inext;	/* ... of SPIi (responder SAs) */
+	bool sa_in_ihash;
 	unsigned int sa_uid;		/* for log lines: name[uid] */
+	char sa_name[CFG_NAME_MAX + 16];	/* "name[uid]", ike_sa_name() */
 	uint8_t sa_spi_i[8], sa_spi_r[8];
 	bool sa_initiator;		/* we sent the first IKE_SA_INIT */
 	enum ike_state sa_state;
@@ -70,7 +73,7 @@ struct ike_sa {
 	struct dh *sa_dh;
 	uint16_t sa_dh_group;
 	int sa_invalid_ke;		/* INVALID_KE_PAYLOAD retries so far */
-	int sa_cookie_again;		/* the same COOKIE received again */
+	int sa_cookie_again;		/* a COOKIE received again */
 	/* IKE_SA_INIT material, allocated to fit and freed by
 	 * ike_sa_init_done() once both AUTH payloads are done (or the keys
 	 * of a rekeyed IKE SA are derived): nonces (3.9), RealMessage1/2
@@ -139,10 +142,18 @@ int ike_sa_nonce(uint8_t **n, size_t *nlen, const uint8_t *p, size_t len);
 void ike_sa_init_done(struct ike_sa *sa);
 /* Look up by our SPI. */
 struct ike_sa *ike_sa_find(const uint8_t *our_spi);
+/* A responder's SA takes the initiator's SPI (IKE_SA_INIT, the peer's
+ * IKE SA rekey) and is found by it from now on.
+ */
+void ike_sa_set_spi_i(struct ike_sa *sa, const uint8_t *spi_i);
 /* A responder's half-open SA for this initiator SPI and peer. */
 struct ike_sa *ike_sa_find_init(const uint8_t *spi_i,
 				const struct sockaddr_storage *peer);
 struct ike_sa *ike_sa_first(void);
+/* Change sa's state (and the half-open count). */
+void ike_sa_set_state(struct ike_sa *sa, enum ike_state state);
+/* Responder IKE SAs that answered IKE_SA_INIT and wait for IKE_AUTH. */
+unsigned int ike_sa_half_open(void);
 const uint8_t *ike_sa_our_spi(const struct ike_sa *sa);
 /* Tear down: uninstall the CHILD SA, stop timers, free at the next
  * ike_sa_reap() (the caller may still hold sa).
@@ -152,6 +163,8 @@ void ike_sa_reap(void);
 void ike_sa_destroy_all(void);
 /* "name[uid]" for log lines. */
 const char *ike_sa_name(const struct ike_sa *sa);
+/* sa now belongs to conn (ike_sa_new(), IKE_AUTH's choice, a reload). */
+void ike_sa_set_conn(struct ike_sa *sa, const struct cfg_conn *conn);
 
 /* Start an IKE SA (initiator) for a connection and its child (NULL:
  * the first); ike_sa_start() returns it, NULL on failure (logged).

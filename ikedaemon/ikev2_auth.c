@@ -294,7 +294,7 @@ int ikev2_auth_start(struct ike_sa *sa)
 		goto out;
 	if (plds.err)
 		goto out;
-	sa->sa_state = IKE_S_AUTH_SENT;
+	ike_sa_set_state(sa, IKE_S_AUTH_SENT);
 	ret = ikev2_msg_request(sa, IKEV2_EXCH_IKE_AUTH, &plds, pb.first);
 out:
 	crypto_wipe(auth, sizeof(auth));
@@ -317,7 +317,7 @@ static const struct cfg_conn *find_conn(struct ike_sa *sa,
 	if (cfg && config_match_conn(cfg, (const struct sockaddr *)&msg->local,
 				     (const struct sockaddr *)&msg->peer,
 				     &sa->sa_id_r, idr, out, 1) > 0) {
-		sa->sa_conn = out[0];
+		ike_sa_set_conn(sa, out[0]);
 		return out[0];
 	}
 	ike_id_str(&sa->sa_id_r, id, sizeof(id));
@@ -449,7 +449,7 @@ static void established(struct ike_sa *sa)
 {
 	char l[300], r[300], a[64], b[64];
 
-	sa->sa_state = IKE_S_ESTABLISHED;
+	ike_sa_set_state(sa, IKE_S_ESTABLISHED);
 	timer_del(&sa->sa_life_timer);
 	ikev2_info_dpd_start(sa);
 	ikev2_sa_init_rekey_arm(sa);

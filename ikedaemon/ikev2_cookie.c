@@ -108,21 +108,10 @@ bool ikev2_cookie_valid(const uint8_t *cookie, size_t len,
 	return ok;
 }
 
-static unsigned int half_open(void)
-{
-	const struct ike_sa *sa;
-	unsigned int n = 0;
-
-	for (sa = ike_sa_first(); sa; sa = sa->sa_next)
-		if (!sa->sa_initiator && sa->sa_state == IKE_S_INIT_DONE)
-			n++;
-	return n;
-}
-
 /* Are cookies required now? Logs each switch on and off. */
 static bool required(void)
 {
-	unsigned int n = half_open();
+	unsigned int n = ike_sa_half_open();
 	bool on = n >= threshold;
 
 	if (on != cookies_on) {
@@ -141,13 +130,14 @@ bool ikev2_cookie_gate(const struct ikev2_msg *msg)
 {
 	const uint8_t *spi_i = (const uint8_t *)&msg->hdr.spi_i;
 	uint8_t cookie[COOKIE_LEN];
-	char from[64];
+	char from[64] = "";
 	struct notify n;
 
 	if (!required())
 		return false;
 	secret_age();
-	net_addr_str(&msg->peer, from, sizeof(from));
+	if (log_debug_on())	/* only debug lines name it */
+		net_addr_str(&msg->peer, from, sizeof(from));
 	if (pld_find_notify(&msg->pl, IKEV2_N_COOKIE, &n)) {
 		if (ikev2_cookie_valid(n.data, n.len, msg->pl.nonce.p,
 				       msg->pl.nonce.len, &msg->peer, spi_i))

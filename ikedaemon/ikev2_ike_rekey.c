@@ -82,7 +82,7 @@ static void rekey_adopt(struct ike_sa *nsa, struct ike_sa *sa)
 static void rekey_keyed(struct ike_sa *nsa)
 {
 	ike_sa_init_done(nsa);
-	nsa->sa_state = IKE_S_ESTABLISHED;
+	ike_sa_set_state(nsa, IKE_S_ESTABLISHED);
 	timer_del(&nsa->sa_life_timer);
 }
 
@@ -207,7 +207,7 @@ void ikev2_sa_init_rekey(struct ike_sa *sa, struct ikev2_msg *msg,
 		fail = IKEV2_N_TEMPORARY_FAILURE;
 		goto refuse;
 	}
-	memcpy(nsa->sa_spi_i, sel.spi, 8);
+	ike_sa_set_spi_i(nsa, sel.spi);
 	nsa->sa_sel = sel;
 	nsa->sa_dh_group = sel.dh;
 	nsa->sa_dh = dh_new(sel.dh);

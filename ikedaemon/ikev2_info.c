@@ -93,7 +93,7 @@ int ikev2_info_delete(struct ike_sa *sa)
 	pld_builder_init(&pb, &plds);
 	pld_add_delete(&pb, IKEV2_PROTO_IKE, 0, NULL, 0);
 	child_sa_uninstall_all(sa);
-	sa->sa_state = IKE_S_DELETING;
+	ike_sa_set_state(sa, IKE_S_DELETING);
 	ret = ikev2_msg_request(sa, IKEV2_EXCH_INFORMATIONAL, &plds,
 				pb.first);
 	buf_free(&plds);

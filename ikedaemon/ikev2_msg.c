@@ -529,14 +529,17 @@ void ikev2_msg_recv(const uint8_t *data, size_t len,
 	static const uint8_t zero[8];
 	const uint8_t *our_spi;
 	struct ike_sa *sa;
-	char from[64];
+	char from[64] = "";
 
 	buf_init(&msg.plain);
 	msg.local = *local;
 	msg.peer = *peer;
 	msg.natt = natt;
-	net_addr_str(peer, from, sizeof(from));
+	/* the sender as text only for lines that are written */
+	if (log_debug_on())
+		net_addr_str(peer, from, sizeof(from));
 	if (ikev2_msg_parse(&msg, data, len)) {
+		net_addr_str(peer, from, sizeof(from));
 		log_debug(LOG_NET, "invalid IKE message from %s dropped",
 			  from);
 		reject_init(&msg, len, from);

@@ -239,7 +239,7 @@ int ikev2_sa_init_start(struct ike_sa *sa)
 	if (plds.err)
 		goto out;
 	sa->sa_tx_msgid = 0;
-	sa->sa_state = IKE_S_INIT_SENT;
+	ike_sa_set_state(sa, IKE_S_INIT_SENT);
 	if (ikev2_msg_request(sa, IKEV2_EXCH_IKE_SA_INIT, &plds, pb.first))
 		goto out;
 	buf_reset(&sa->sa_init_i);
@@ -333,7 +333,7 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 	sa = ike_sa_new(false, conn);
 	if (!sa)
 		return;
-	memcpy(sa->sa_spi_i, &msg->hdr.spi_i, 8);
+	ike_sa_set_spi_i(sa, (const uint8_t *)&msg->hdr.spi_i);
 	sa->sa_local = msg->local;
 	sa->sa_peer = msg->peer;
 	sa->sa_natt = msg->natt;
@@ -374,7 +374,7 @@ void ikev2_sa_init_recv_request(struct ikev2_msg *msg)
 	pld_add_nonce(&pb, sa->sa_nr, sa->sa_nr_len);
 	add_natd(sa, &pb);
 	ikev2_auth_sa_init(sa, msg, &pb);
-	sa->sa_state = IKE_S_INIT_DONE;
+	ike_sa_set_state(sa, IKE_S_INIT_DONE);
 	if (plds.err || ikev2_msg_respond(sa, msg, &plds, pb.first)) {
 		ike_sa_destroy(sa, "cannot send IKE_SA_INIT response");
 	} else {
@@ -410,24 +410,39 @@ static void init_error(struct ike_sa *sa, const struct notify *n)
 		sa->sa_dh_group = group;
 		break;
 	case IKEV2_N_COOKIE:
-		/* The same COOKIE again answers a retransmit of our request
-		 * without it, which a busy responder queued: the request
-		 * with it is sent again (the responder answers that as a
-		 * retransmit), a few times at most.
+		/* A COOKIE again: the same one answers a retransmit of our
+		 * request without it, which a busy responder queued; another
+		 * one comes from a responder whose secret changed before our
+		 * request with the old one arrived (2.6: it then answers as
+		 * if there were none). Either way the request is sent again
+		 * with the latest, a few times at most.
 		 */
-		if (sa->sa_cookie_len && sa->sa_cookie_len == n->len &&
-		    !memcmp(sa->sa_cookie, n->data, n->len) &&
-		    sa->sa_cookie_again++ < IKE_MAX_COOKIE_AGAIN) {
+		if (n->len < 1 || n->len > IKE_COOKIE_MAX) {
+			ike_diag(sa, NULL, LOG_IKE, "%s: peer sent a COOKIE of "
+				 "%zu bytes (1..%d)", ike_sa_name(sa), n->len,
+				 IKE_COOKIE_MAX);
+			ike_sa_destroy(sa, "bad COOKIE");
+			return;
+		}
+		if (sa->sa_cookie_len &&
+		    sa->sa_cookie_again++ >= IKE_MAX_COOKIE_AGAIN) {
+			ike_diag(sa, NULL, LOG_IKE, "%s: peer answered with a "
+				 "COOKIE %d times, giving up", ike_sa_name(sa),
+				 sa->sa_cookie_again + 1);
+			ike_sa_destroy(sa, "bad COOKIE");
+			return;
+		}
+		if (sa->sa_cookie_len == n->len &&
+		    !memcmp(sa->sa_cookie, n->data, n->len)) {
 			log_debug(LOG_IKE, "%s: the same COOKIE again (an "
 				  "answer to a retransmit), resending",
 				  ike_sa_name(sa));
 			break;
 		}
-		if (n->len < 1 || n->len > IKE_COOKIE_MAX ||
-		    sa->sa_cookie_len) {
-			ike_sa_destroy(sa, "bad COOKIE");
-			return;
-		}
+		if (sa->sa_cookie_len)
+			log_info(LOG_IKE, "%s: peer sent a new COOKIE (its "
+				 "secret changed), resending with it",
+				 ike_sa_name(sa));
 		if (ike_sa_nonce(&sa->sa_cookie, &sa->sa_cookie_len, n->data,
 				 n->len)) {
 			ike_sa_destroy(sa, "out of memory");

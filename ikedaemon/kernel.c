@@ -29,6 +29,15 @@
 #define SOL_NETLINK	270
 #endif
 
+/*
+ * Receive buffer of the request socket, bytes. Every answer to our
+ * requests (an ACK, capped, with the module's extack text; an SA or SPI)
+ * is far smaller, so each is read with one recvmsg(): libnl otherwise
+ * peeks at every message first to size its buffer, a second system call
+ * per answer (five answers per CHILD SA).
+ */
+#define KERNEL_RECV_BUF	(32 << 10)
+
 static struct nl_sock *req_sk, *ev_sk;
 static int family;
 
@@ -62,6 +71,8 @@ int kernel_init(void)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(req_sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
+	nl_socket_disable_msg_peek(req_sk);
+	nl_socket_set_msg_buf_size(req_sk, KERNEL_RECV_BUF);
 	ev_sk = nl_socket_alloc();
 	if (!ev_sk || genl_connect(ev_sk))
 		goto fail;

@@ -3,12 +3,15 @@
  * subsystem so a user can grep one concern.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 
 #include "log.h"
+
+#define LOG_LINE_MAX	1024	/* bytes of a message, tag and suffix apart */
 
 static int log_fg = 1;
 static int log_level = LOG_INFO;
@@ -48,20 +51,46 @@ void log_setlevel(int level)
 	log_level = level;
 }
 
+bool log_debug_on(void)
+{
+	return log_level >= LOG_DEBUG;
+}
+
+/*
+ * The line is formatted once, tag and suffix copied around it, and handed
+ * over whole: a second printf pass over the formatted text cost as much
+ * as the first, on every line a handshake logs.
+ */
 static void vlog(int pri, const char *tag, const char *fmt, va_list ap,
 		 const char *suffix)
 {
-	char buf[1024];
+	char buf[16 + LOG_LINE_MAX + 2 + 64];
+	size_t off, n = strnlen(tag, 12);
+	int r;
 
 	if (pri > log_level)
 		return;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	if (log_fg)
-		fprintf(stderr, "[%s] %s%s%s\n", tag, buf, suffix ? ": " : "",
-			suffix ? suffix : "");
-	else
-		syslog(pri, "[%s] %s%s%s", tag, buf, suffix ? ": " : "",
-		       suffix ? suffix : "");
+	buf[0] = '[';
+	memcpy(buf + 1, tag, n);
+	memcpy(buf + 1 + n, "] ", 2);
+	off = n + 3;
+	r = vsnprintf(buf + off, LOG_LINE_MAX, fmt, ap);
+	if (r < 0)
+		r = 0;
+	off += (size_t)r < LOG_LINE_MAX ? (size_t)r : LOG_LINE_MAX - 1;
+	if (suffix) {
+		n = strnlen(suffix, 62);
+		memcpy(buf + off, ": ", 2);
+		memcpy(buf + off + 2, suffix, n);
+		off += 2 + n;
+	}
+	if (log_fg) {
+		buf[off++] = '\n';
+		fwrite(buf, 1, off, stderr);
+	} else {
+		buf[off] = '\0';
+		syslog(pri, "%s", buf);
+	}
 }
 
 #define LOG_FN(name, pri, with_errno)					\

@@ -3,6 +3,7 @@
 #define IKEDAEMON_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
 /* Subsystem tags, as charon's IKE/CHD/CFG/ENC/NET/KNL. */
 enum log_subsys { LOG_IKE, LOG_CHD, LOG_CFG, LOG_ENC, LOG_NET, LOG_KNL,
@@ -10,6 +11,10 @@ enum log_subsys { LOG_IKE, LOG_CHD, LOG_CFG, LOG_ENC, LOG_NET, LOG_KNL,
 
 void log_init(int foreground, int level);
 void log_setlevel(int level);
+/* Debug lines are written: arguments that cost to compute (addresses as
+ * text) are worth computing.
+ */
+bool log_debug_on(void);
 /* Write out what the foreground log holds (before the daemon waits). */
 void log_flush(void);
 void log_warn(enum log_subsys s, const char *fmt, ...)

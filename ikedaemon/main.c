@@ -83,6 +83,15 @@ static double opt_num(int ch, const char *arg, double min, double max)
 	return v;
 }
 
+/* Between two datagrams of a batch: the IKE SAs that died go, and the
+ * next one is handled at its own time.
+ */
+static void after_dgram(void)
+{
+	ike_sa_reap();
+	timer_hold();
+}
+
 static void loop(void)
 {
 	struct pollfd pfd[MAIN_MAX_FDS];
@@ -104,16 +113,18 @@ static void loop(void)
 			pfd[n++].revents = 0;
 		}
 		log_flush();
+		timer_release();
 		if (poll(pfd, (nfds_t)n, timer_next()) < 0) {
 			if (errno != EINTR)
 				fatalx("poll: %s", strerror(errno));
 			continue;
 		}
+		timer_hold();
 		for (i = 0; i < n; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLERR)))
 				continue;
 			if (i < nnet)
-				net_dispatch(pfd[i].fd);
+				net_dispatch(pfd[i].fd, after_dgram);
 			else if (pfd[i].fd == kfd)
 				kernel_event_dispatch();
 			else if (pfd[i].fd == cfd)

@@ -19,6 +19,7 @@ struct net_sock {
 	int fd;
 	int family;
 	bool natt;
+	uint16_t port;		/* bound to, host order */
 };
 
 static struct net_sock socks[NET_MAX_FDS];
@@ -90,6 +91,7 @@ static int open_sock(int family, uint16_t port, bool natt)
 	socks[n_socks].fd = fd;
 	socks[n_socks].family = family;
 	socks[n_socks].natt = natt;
+	socks[n_socks].port = port;
 	n_socks++;
 	log_debug(LOG_NET, "listening on UDP port %u (%s)", port,
 		  family == AF_INET ? "IPv4" : "IPv6");
@@ -165,9 +167,9 @@ static struct net_sock *find_sock(int fd)
 	return NULL;
 }
 
-void net_dispatch(int fd)
+/* One datagram from s to ikev2_msg_recv(); 0, or -1 when none is queued. */
+static int recv_one(const struct net_sock *s)
 {
-	struct net_sock *s = find_sock(fd);
 	uint8_t data[IKEV2_MSG_MAX + IKEV2_NON_ESP_MARKER_LEN];
 	char cbuf[256];
 	struct sockaddr_storage peer = { 0 }, local = { 0 };
@@ -181,13 +183,11 @@ void net_dispatch(int fd)
 	const uint8_t *p = data;
 	ssize_t n;
 
-	if (!s)
-		return;
-	n = recvmsg(fd, &mh, 0);
+	n = recvmsg(s->fd, &mh, 0);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			log_warn(LOG_NET, "recvmsg");
-		return;
+		return -1;
 	}
 	local.ss_family = s->family;
 	for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
@@ -207,23 +207,41 @@ void net_dispatch(int fd)
 			sin6->sin6_addr = pi.ipi6_addr;
 		}
 	}
-	{
-		struct sockaddr_storage self;
-		socklen_t sl = sizeof(self);
-
-		if (!getsockname(fd, (struct sockaddr *)&self, &sl))
-			net_set_port(&local, net_port(&self));
-	}
+	/* the port we bound: no getsockname() per datagram */
+	net_set_port(&local, s->port);
 	if (s->natt) {
 		/* RFC 3948 2.2: IKE after a zero marker; else ESP or a
 		 * keepalive, which are not ours to handle here
 		 */
 		if (n < IKEV2_NON_ESP_MARKER_LEN || get32(p))
-			return;
+			return 0;
 		p += IKEV2_NON_ESP_MARKER_LEN;
 		n -= IKEV2_NON_ESP_MARKER_LEN;
 	}
 	ikev2_msg_recv(p, (size_t)n, &local, &peer, s->natt);
+	return 0;
+}
+
+/*
+ * Up to NET_BATCH datagrams per wake-up: under a burst of peers the queue
+ * is rarely empty, and a poll() (and a log write) per datagram cost more
+ * than the handshake's own work around it. The bound keeps the other
+ * sockets, the module's events and timers served in between. after() runs
+ * between datagrams (the engine frees the IKE SAs that died).
+ */
+void net_dispatch(int fd, void (*after)(void))
+{
+	struct net_sock *s = find_sock(fd);
+	int i;
+
+	if (!s)
+		return;
+	for (i = 0; i < NET_BATCH; i++) {
+		if (recv_one(s))
+			break;
+		if (after)
+			after();
+	}
 }
 
 static int send_dgram(const struct sockaddr_storage *local,

@@ -16,13 +16,16 @@
 #include <sys/socket.h>
 
 #define NET_MAX_FDS	4
+#define NET_BATCH	32	/* datagrams read per wake-up of a socket */
 
 /* Bind the sockets; port 0 leaves one out. Returns 0 or -1 (logged). */
 int net_init(uint16_t port, uint16_t natt_port);
 void net_close(void);
 int net_pollfds(struct pollfd *pfd, int max);
-/* Read one datagram from a ready fd and hand it to ikev2_msg_recv(). */
-void net_dispatch(int fd);
+/* Hand the datagrams queued on a ready fd (NET_BATCH at most) to
+ * ikev2_msg_recv(), calling after() (if not NULL) after each.
+ */
+void net_dispatch(int fd, void (*after)(void));
 int net_send(const struct sockaddr_storage *local,
 	     const struct sockaddr_storage *peer, bool natt,
 	     const uint8_t *data, size_t len);

@@ -74,7 +74,7 @@ static int keep(const struct cfg_conn *old, const struct cfg_conn *new)
 	for (sa = ike_sa_first(); sa; sa = sa->sa_next) {
 		if (sa->sa_conn != old)
 			continue;
-		sa->sa_conn = new;
+		ike_sa_set_conn(sa, new);
 		sa->sa_child_cfg = rebind_child(old, new, sa->sa_child_cfg);
 		child_slot_for_each(sl, sa)
 			rebind_slot(old, new, sl);

@@ -14,13 +14,36 @@
 static struct timer **heap;
 static size_t n_heap, cap_heap;
 static uint64_t seq;
+static uint64_t held;		/* ms, timer_hold(); 0: read the clock */
 
-uint64_t timer_now(void)
+static uint64_t clock_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * One clock reading per event: a handshake arms several timers, and
+ * where the clocksource has no vDSO path (HPET or ACPI PM in many VMs)
+ * each reading is a system call and a device access.
+ */
+void timer_hold(void)
+{
+	held = clock_ms();
+	if (!held)
+		held = 1;
+}
+
+void timer_release(void)
+{
+	held = 0;
+}
+
+uint64_t timer_now(void)
+{
+	return held ? held : clock_ms();
 }
 
 void timer_set(struct timer *t, void (*cb)(void *), void *arg)

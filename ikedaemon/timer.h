@@ -20,6 +20,13 @@ struct timer {
 };
 
 uint64_t timer_now(void);
+/* The main loop's clock for one event: timer_hold() reads the clock and
+ * timer_now() returns that reading until the next timer_hold() or
+ * timer_release() (before the loop waits); without a hold each
+ * timer_now() reads the clock.
+ */
+void timer_hold(void);
+void timer_release(void);
 void timer_set(struct timer *t, void (*cb)(void *), void *arg);
 void timer_add(struct timer *t, uint64_t ms);	/* (re)arm, ms from now */
 void timer_del(struct timer *t);
