@@ -240,6 +240,23 @@ perf_start() {
 	echo enable >&7
 	read -r -t 120 _ <&8 || note "perf did not acknowledge enable"
 }
+# perf_report DATA TITLE OUT: a perf.data file as text into OUT: the hottest
+# symbols (with their object: kernel, module, library), the objects, then
+# the callers of the hottest symbols (head: a call graph runs long).
+perf_report() {
+	{
+		echo "### perf report --no-children --sort dso,sym ($2)"
+		perf report -i "$1" --stdio --no-children --sort dso,sym \
+			--percent-limit 0.5 -g none 2>/dev/null | grep -v '^$'
+		echo "### perf report --no-children --sort dso ($2)"
+		perf report -i "$1" --stdio --no-children --sort dso \
+			--percent-limit 1 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
+		echo "### callers of the top entries ($2)"
+		perf report -i "$1" --stdio --no-children --sort sym \
+			--percent-limit 1.5 -g caller,0.5,callee,function,percent \
+			2>/dev/null | grep -v "^ *|* *$" | head -900
+	} >"$3"
+}
 perf_stop() {
 	local d=/tmp/bench-perf-$1
 	echo disable >&7
@@ -247,18 +264,7 @@ perf_stop() {
 	exec 7>&- 8<&-
 	kill -INT "$PERF_PID" 2>/dev/null
 	wait "$PERF_PID"
-	{
-		echo "### perf report --no-children --sort sym ($1)"
-		perf report -i "$d.data" --stdio --no-children --sort sym \
-			--percent-limit 0.7 -g none 2>/dev/null | grep -v '^$'
-		echo "### perf report --no-children --sort dso ($1)"
-		perf report -i "$d.data" --stdio --no-children --sort dso \
-			--percent-limit 1 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
-		echo "### callers of the top entries ($1)"
-		perf report -i "$d.data" --stdio --no-children --sort sym \
-			--percent-limit 1.5 -g caller,0.5,callee,function,percent \
-			2>/dev/null | grep -v "^ *|* *$" | head -900
-	} >"$OUT/perf-$1.txt"
+	perf_report "$d.data" "$1" "$OUT/perf-$1.txt"
 	rm -f "$d.data" "$d.ctl" "$d.ack" "$d.log"
 }
 # perf_profile SYS: one more TCP run, profiled.
@@ -550,20 +556,6 @@ udp_drops() {
 # under `perf record -g` (its start, all the IKE_SA_INITs, is the busiest
 # part); perf-hs-SYS-responder.txt and perf-hs-SYS-generator.txt. Per
 # process, not -a: under TCG, perf -a needs minutes to read the system.
-hs_report() { # DATA TITLE OUT
-	{
-		echo "### perf report --no-children --sort dso,sym ($2)"
-		perf report -i "$1" --stdio --no-children --sort dso,sym \
-			--percent-limit 0.5 -g none 2>/dev/null | grep -v '^$'
-		echo "### perf report --no-children --sort dso ($2)"
-		perf report -i "$1" --stdio --no-children --sort dso \
-			--percent-limit 1 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
-		echo "### callers of the top entries ($2)"
-		perf report -i "$1" --stdio --no-children --sort sym \
-			--percent-limit 2 -g caller,0.5,callee,function,percent \
-			2>/dev/null | grep -v "^ *|* *$" | head -600
-	} >"$3"
-}
 hs_profile() { # SYS
 	local d=/tmp/bench-perf-hs-$1 rp
 	[ "${BENCH_PERF:-0}" = 1 ] && command -v perf >/dev/null || return 0
@@ -579,8 +571,9 @@ hs_profile() { # SYS
 	wait_for 60 sh -c "! kill -0 $HS_GEN_PID 2>/dev/null"	# perf writes
 	kill -INT "$rp" 2>/dev/null
 	wait "$rp"
-	hs_report "$d-resp.data" "responder $1" "$OUT/perf-hs-$1-responder.txt"
-	hs_report "$d-gen.data" "generator, against $1" "$OUT/perf-hs-$1-generator.txt"
+	perf_report "$d-resp.data" "responder $1" "$OUT/perf-hs-$1-responder.txt"
+	perf_report "$d-gen.data" "generator, against $1" \
+		"$OUT/perf-hs-$1-generator.txt"
 	rm -f "$d-resp.data" "$d-gen.data" "$d-resp.log"
 }
 handshake_rates() {

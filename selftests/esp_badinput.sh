@@ -25,8 +25,7 @@ mark=bi-$$
 KEY=0x$(od -An -tx1 -N20 /dev/urandom | tr -d ' \n')
 
 cleanup() {
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
+	dp_bed_cleanup
 	rm -f "$pcap"
 	[ -d /sys/module/ikesec ] || ikesec_insmod 2>/dev/null
 }
@@ -35,21 +34,9 @@ trap cleanup EXIT
 ikectl() { local ns=$1; shift; ip netns exec "$ns" "$IKECTL" "$@"; }
 
 setup() {
-	local ns
-	ip netns add "$A" && ip netns add "$B" || exit 1
-	ip link add veth_a netns "$A" type veth peer name veth_b netns "$B"
-	for ns in "$A" "$B"; do
-		ip -n "$ns" link set lo up
-		ip -n "$ns" link add inner type dummy
-		ip -n "$ns" link set inner up
-	done
-	ip -n "$A" addr add 192.0.2.1/24 dev veth_a
-	ip -n "$B" addr add 192.0.2.2/24 dev veth_b
-	ip -n "$A" addr add 10.0.1.1/24 dev inner
-	ip -n "$B" addr add 10.0.2.1/24 dev inner
-	ip -n "$A" link set veth_a up
-	ip -n "$B" link set veth_b up
-	ip -n "$A" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
+	dp_bed "$A" "$B" || exit 1
+	# B only receives here: it never had a route back to A's inner net.
+	ip -n "$B" route del 10.0.1.0/24
 	ikectl "$A" sa add dir out spi 0x3101 src 192.0.2.1 dst 192.0.2.2 \
 		enc aes-gcm $KEY reqid 1 &&
 	ikectl "$A" policy add dir out src 10.0.1.0/24 dst 10.0.2.0/24 \

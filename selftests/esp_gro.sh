@@ -27,33 +27,13 @@ mark=gro-$$
 cap=$(mktemp)
 
 cleanup() {
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
+	dp_bed_cleanup
 	rm -f "$cap"
 }
 trap cleanup EXIT
 
 hexkey() { od -An -tx1 -N20 /dev/urandom | tr -d ' \n'; }
 ikectl() { local ns=$1; shift; ip netns exec "$ns" "$IKECTL" "$@"; }
-
-setup() {
-	local ns
-	ip netns add "$A" && ip netns add "$B" || exit 1
-	ip link add veth_a netns "$A" type veth peer name veth_b netns "$B"
-	for ns in "$A" "$B"; do
-		ip -n "$ns" link set lo up
-		ip -n "$ns" link add inner type dummy
-		ip -n "$ns" link set inner up
-	done
-	ip -n "$A" addr add 192.0.2.1/24 dev veth_a
-	ip -n "$B" addr add 192.0.2.2/24 dev veth_b
-	ip -n "$A" addr add 10.0.1.1/24 dev inner
-	ip -n "$B" addr add 10.0.2.1/24 dev inner
-	ip -n "$A" link set veth_a up
-	ip -n "$B" link set veth_b up
-	ip -n "$A" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
-	ip -n "$B" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
-}
 
 # tunnel_on MODE: SAs and protect policies both ways.
 tunnel_on() {
@@ -124,7 +104,7 @@ cleartext_dropped() {
 	[ "$after" -gt "$before" ]
 }
 
-setup
+dp_bed "$A" "$B" || exit 1
 dmesg_mark "$mark"
 ktap_plan 8
 mtu=$(ip -n "$B" -o link show veth_b | sed -n 's/.* mtu \([0-9]*\).*/\1/p')

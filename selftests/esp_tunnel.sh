@@ -25,37 +25,11 @@ B=ikesec-et-b-$ns_suffix
 mark=et-$$
 
 cleanup() {
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
+	dp_bed_cleanup
 }
 trap cleanup EXIT
 
 hexkey() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
-
-setup() {
-	local ns
-	ip netns add "$A" && ip netns add "$B" || exit 1
-	ip link add veth_a netns "$A" type veth peer name veth_b netns "$B"
-	for ns in "$A" "$B"; do
-		ip -n "$ns" link set lo up
-		ip -n "$ns" link add inner type dummy
-		ip -n "$ns" link set inner up
-	done
-	ip -n "$A" addr add 192.0.2.1/24 dev veth_a
-	ip -n "$B" addr add 192.0.2.2/24 dev veth_b
-	ip -n "$A" addr add 2001:db8::1/64 dev veth_a nodad
-	ip -n "$B" addr add 2001:db8::2/64 dev veth_b nodad
-	ip -n "$A" addr add 10.0.1.1/24 dev inner
-	ip -n "$B" addr add 10.0.2.1/24 dev inner
-	ip -n "$A" addr add fd00:1::1/64 dev inner nodad
-	ip -n "$B" addr add fd00:2::1/64 dev inner nodad
-	ip -n "$A" link set veth_a up
-	ip -n "$B" link set veth_b up
-	ip -n "$A" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
-	ip -n "$B" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
-	ip -n "$A" route add fd00:2::/64 via 2001:db8::2 src fd00:1::1
-	ip -n "$B" route add fd00:1::/64 via 2001:db8::1 src fd00:2::1
-}
 
 ikectl() { local ns=$1; shift; ip netns exec "$ns" "$IKECTL" "$@"; }
 
@@ -164,7 +138,7 @@ CHACHA='enc chacha20-poly1305 0x$(hexkey 36)'
 CBC256='enc aes-cbc 0x$(hexkey 16) auth hmac-sha256 0x$(hexkey 32)'
 CBC1='enc aes-cbc 0x$(hexkey 32) auth hmac-sha1 0x$(hexkey 20)'
 
-setup
+dp_bed -6 "$A" "$B" || exit 1
 dmesg_mark "$mark"
 ktap_plan 17
 run "tunnel v4/v4 aes-gcm-128 ping+tcp" tunnel 4 4 "$GCM128" 1

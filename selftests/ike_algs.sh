@@ -68,13 +68,7 @@ ping_tunnel() {
 
 ktap_plan ${#CASES[@]}
 mkdir -p "$DIR/a" "$DIR/b"
-ike_topology "$A" "$B" || exit 1
-ip -n "$A" addr add 2001:db8::1/64 dev veth_a nodad
-ip -n "$B" addr add 2001:db8::2/64 dev veth_b nodad
-ip -n "$A" addr add fd00:1::1/64 dev inner nodad
-ip -n "$B" addr add fd00:2::1/64 dev inner nodad
-ip -n "$A" -6 route add fd00:2::/64 via 2001:db8::2 src fd00:1::1
-ip -n "$B" -6 route add fd00:1::/64 via 2001:db8::1 src fd00:2::1
+ike_topology -6 "$A" "$B" || exit 1
 ike_conf_charon "$DIR/b" x aes256gcm16-prfsha256-x25519 aes256gcm16 \
 	10.0.2.0/24 10.0.1.0/24
 charon_start "$B" "$DIR/b" && charon_load "$DIR/b" ||

@@ -42,27 +42,9 @@ xfrm_crypto_warmup() {
 	ip netns del "$ns"
 }
 
-# ike_topology A B: namespaces, veth, inner dummies, routes via the peer.
-ike_topology() {
-	local a=$1 b=$2 ns
-	ip netns add "$a" && ip netns add "$b" || return 1
-	ip link add veth_a netns "$a" type veth peer name veth_b netns "$b"
-	for ns in "$a" "$b"; do
-		ip -n "$ns" link set lo up
-		# no dummy driver (a container): the inner address on lo
-		ip -n "$ns" link add inner type dummy 2>/dev/null ||
-			ip -n "$ns" link add inner type veth peer name inner_p
-		ip -n "$ns" link set inner up
-	done
-	ip -n "$a" addr add 192.0.2.1/24 dev veth_a
-	ip -n "$b" addr add 192.0.2.2/24 dev veth_b
-	ip -n "$a" addr add 10.0.1.1/24 dev inner
-	ip -n "$b" addr add 10.0.2.1/24 dev inner
-	ip -n "$a" link set veth_a up
-	ip -n "$b" link set veth_b up
-	ip -n "$a" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
-	ip -n "$b" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
-}
+# ike_topology [-6] A B: the datapath bed (lib.sh's dp_bed), under the
+# name the IKE tests know.
+ike_topology() { dp_bed "$@"; }
 
 # ike_bed TAG: the bed of a test of ikedaemon (netns A, files in DIR/a)
 # against charon (netns B, DIR/b): A and B are ikesec-TAG-{a,b}-PID, DIR a

@@ -84,3 +84,59 @@ wait_for() {
 	done
 	return 1
 }
+
+# dp_bed [-6] [-m MTU] NS_A NS_B: the two-namespace bed of the datapath
+# and IKE tests (ike_topology is this bed), routes to the peer's inner
+# network through the veth; dp_bed_cleanup deletes the namespaces again.
+#
+#   NS_A                                     NS_B
+#   inner 10.0.1.1/24 [fd00:1::1/64]         inner 10.0.2.1/24 [fd00:2::1/64]
+#   veth_a 192.0.2.1/24 [2001:db8::1/64] --- veth_b 192.0.2.2/24 [2001:db8::2/64]
+#
+#   -6      the IPv6 addresses and routes in brackets too (no DAD)
+#   -m MTU  the veth's MTU on both ends (default the kernel's, 1500)
+dp_bed() {
+	local v6=0 mtu=() a b ns opt OPTIND=1
+
+	while getopts 6m: opt; do
+		case $opt in
+		6) v6=1 ;;
+		m) mtu=(mtu "$OPTARG") ;;
+		*) return 1 ;;
+		esac
+	done
+	shift $((OPTIND - 1))
+	a=$1 b=$2
+	DP_BED_NS="$a $b"
+	ip netns add "$a" && ip netns add "$b" &&
+	ip link add veth_a netns "$a" "${mtu[@]}" type veth peer name veth_b \
+		netns "$b" "${mtu[@]}" || return 1
+	for ns in "$a" "$b"; do
+		# no dummy driver (a container): a veth whose peer stays down
+		ip -n "$ns" link set lo up &&
+		{ ip -n "$ns" link add inner type dummy 2>/dev/null ||
+		  ip -n "$ns" link add inner type veth peer name inner_p; } &&
+		ip -n "$ns" link set inner up || return 1
+	done
+	ip -n "$a" addr add 192.0.2.1/24 dev veth_a &&
+	ip -n "$b" addr add 192.0.2.2/24 dev veth_b &&
+	ip -n "$a" addr add 10.0.1.1/24 dev inner &&
+	ip -n "$b" addr add 10.0.2.1/24 dev inner &&
+	ip -n "$a" link set veth_a up &&
+	ip -n "$b" link set veth_b up &&
+	ip -n "$a" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1 &&
+	ip -n "$b" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1 || return 1
+	[ $v6 = 1 ] || return 0
+	ip -n "$a" addr add 2001:db8::1/64 dev veth_a nodad &&
+	ip -n "$b" addr add 2001:db8::2/64 dev veth_b nodad &&
+	ip -n "$a" addr add fd00:1::1/64 dev inner nodad &&
+	ip -n "$b" addr add fd00:2::1/64 dev inner nodad &&
+	ip -n "$a" route add fd00:2::/64 via 2001:db8::2 src fd00:1::1 &&
+	ip -n "$b" route add fd00:1::/64 via 2001:db8::1 src fd00:2::1
+}
+
+dp_bed_cleanup() {
+	local ns
+	for ns in ${DP_BED_NS:-}; do ip netns del "$ns" 2>/dev/null; done
+	DP_BED_NS=
+}

@@ -8,7 +8,7 @@
 #   ns_i (ikesec, encap_attach on 4500)         ns_x (XFRM, esp4/esp6)
 #   dummy inner 10.0.1.1/24 fd00:1::1/64        dummy inner 10.0.2.1/24
 #   |                                                 fd00:2::1/64
-#   veth_i 192.0.2.1/24 2001:db8::1/64 ---- veth_x 192.0.2.2/24 2001:db8::2/64
+#   veth_a 192.0.2.1/24 2001:db8::1/64 ---- veth_b 192.0.2.2/24 2001:db8::2/64
 #
 # SPI 0x2001: ikesec -> XFRM, 0x2002: XFRM -> ikesec (IPv4 outer);
 # 0x6001/0x6002 the same over IPv6.
@@ -38,7 +38,7 @@ declare -A pid key
 cleanup() {
 	local p
 	for p in $pids; do kill "$p" 2>/dev/null; done
-	for ns in "$I" "$X"; do ip netns del "$ns" 2>/dev/null; done
+	dp_bed_cleanup
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -69,28 +69,7 @@ udp_send() {
 }
 
 setup() {
-	local ns
-	ip netns add "$I" && ip netns add "$X" || exit 1
-	ip link add veth_i netns "$I" type veth peer name veth_x netns "$X"
-	for ns in "$I" "$X"; do
-		ip -n "$ns" link set lo up
-		ip -n "$ns" link add inner type dummy
-		ip -n "$ns" link set inner up
-	done
-	ip -n "$I" addr add 192.0.2.1/24 dev veth_i
-	ip -n "$X" addr add 192.0.2.2/24 dev veth_x
-	ip -n "$I" addr add 2001:db8::1/64 dev veth_i nodad
-	ip -n "$X" addr add 2001:db8::2/64 dev veth_x nodad
-	ip -n "$I" addr add 10.0.1.1/24 dev inner
-	ip -n "$X" addr add 10.0.2.1/24 dev inner
-	ip -n "$I" addr add fd00:1::1/64 dev inner nodad
-	ip -n "$X" addr add fd00:2::1/64 dev inner nodad
-	ip -n "$I" link set veth_i up
-	ip -n "$X" link set veth_x up
-	ip -n "$I" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
-	ip -n "$X" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
-	ip -n "$I" route add fd00:2::/64 via 2001:db8::2 src fd00:1::1
-	ip -n "$X" route add fd00:1::/64 via 2001:db8::1 src fd00:2::1
+	dp_bed -6 "$I" "$X" || exit 1
 	# XFRM's side of ESP in UDP needs a UDP_ENCAP socket on 4500, too.
 	ip netns exec "$X" "$ENCAP_SOCK" 4500 & pids="$pids $!"
 	ip netns exec "$X" "$ENCAP_SOCK" -6 4500 & pids="$pids $!"

@@ -31,39 +31,12 @@ MTU4=1346
 MTU6=1326
 
 cleanup() {
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
+	dp_bed_cleanup
 }
 trap cleanup EXIT
 
 ikectl() { local ns=$1; shift; ip netns exec "$ns" "$IKECTL" "$@"; }
 hexkey() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
-
-setup() {
-	local ns
-	ip netns add "$A" && ip netns add "$B" || exit 1
-	ip link add veth_a netns "$A" mtu 1400 type veth peer name veth_b \
-		netns "$B" mtu 1400
-	for ns in "$A" "$B"; do
-		ip -n "$ns" link set lo up
-		ip -n "$ns" link add inner type dummy
-		ip -n "$ns" link set inner up
-	done
-	ip -n "$A" addr add 192.0.2.1/24 dev veth_a
-	ip -n "$B" addr add 192.0.2.2/24 dev veth_b
-	ip -n "$A" addr add 2001:db8::1/64 dev veth_a nodad
-	ip -n "$B" addr add 2001:db8::2/64 dev veth_b nodad
-	ip -n "$A" addr add 10.0.1.1/24 dev inner
-	ip -n "$B" addr add 10.0.2.1/24 dev inner
-	ip -n "$A" addr add fd00:1::1/64 dev inner nodad
-	ip -n "$B" addr add fd00:2::1/64 dev inner nodad
-	ip -n "$A" link set veth_a up
-	ip -n "$B" link set veth_b up
-	ip -n "$A" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
-	ip -n "$B" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
-	ip -n "$A" route add fd00:2::/64 via 2001:db8::2 src fd00:1::1
-	ip -n "$B" route add fd00:1::/64 via 2001:db8::1 src fd00:2::1
-}
 
 # tunnel OUT_A OUT_B IN_A IN_B REQID_BASE SPI_BASE: both directions.
 tunnel() {
@@ -125,7 +98,7 @@ tcp() {
 	[ "$got" = 1048576 ] || { echo "# tcp: got $got bytes"; return 1; }
 }
 
-setup
+dp_bed -6 -m 1400 "$A" "$B" || exit 1
 tunnel 192.0.2.1 192.0.2.2 10.0.1.0/24 10.0.2.0/24 1 0x5001 &&
 tunnel 2001:db8::1 2001:db8::2 fd00:1::/64 fd00:2::/64 3 0x6001 ||
 	{ echo "# tunnel setup failed"; exit 1; }

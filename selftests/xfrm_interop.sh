@@ -8,7 +8,7 @@
 #   ns_i (ikesec)                               ns_x (XFRM, esp4/esp6)
 #   dummy inner 10.0.1.1/24 fd00:1::1/64        dummy inner 10.0.2.1/24
 #   |                                                 fd00:2::1/64
-#   veth_i 192.0.2.1/24 2001:db8::1/64 ---- veth_x 192.0.2.2/24 2001:db8::2/64
+#   veth_a 192.0.2.1/24 2001:db8::1/64 ---- veth_b 192.0.2.2/24 2001:db8::2/64
 #
 #   SPI 0x2001: ikesec -> XFRM, SPI 0x2002: XFRM -> ikesec.
 source "$(dirname "$0")/lib.sh"
@@ -29,39 +29,13 @@ encap_pid=
 
 cleanup() {
 	[ -n "$encap_pid" ] && kill "$encap_pid" 2>/dev/null
-	ip netns del "$I" 2>/dev/null
-	ip netns del "$X" 2>/dev/null
+	dp_bed_cleanup
 }
 trap cleanup EXIT
 
 hexkey() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 ikectl() { ip netns exec "$I" "$IKECTL" "$@"; }
 xfrm() { ip -n "$X" xfrm "$@"; }
-
-setup() {
-	local ns
-	ip netns add "$I" && ip netns add "$X" || exit 1
-	ip link add veth_i netns "$I" type veth peer name veth_x netns "$X"
-	for ns in "$I" "$X"; do
-		ip -n "$ns" link set lo up
-		ip -n "$ns" link add inner type dummy
-		ip -n "$ns" link set inner up
-	done
-	ip -n "$I" addr add 192.0.2.1/24 dev veth_i
-	ip -n "$X" addr add 192.0.2.2/24 dev veth_x
-	ip -n "$I" addr add 2001:db8::1/64 dev veth_i nodad
-	ip -n "$X" addr add 2001:db8::2/64 dev veth_x nodad
-	ip -n "$I" addr add 10.0.1.1/24 dev inner
-	ip -n "$X" addr add 10.0.2.1/24 dev inner
-	ip -n "$I" addr add fd00:1::1/64 dev inner nodad
-	ip -n "$X" addr add fd00:2::1/64 dev inner nodad
-	ip -n "$I" link set veth_i up
-	ip -n "$X" link set veth_x up
-	ip -n "$I" route add 10.0.2.0/24 via 192.0.2.2 src 10.0.1.1
-	ip -n "$X" route add 10.0.1.0/24 via 192.0.2.1 src 10.0.2.1
-	ip -n "$I" route add fd00:2::/64 via 2001:db8::2 src fd00:1::1
-	ip -n "$X" route add fd00:1::/64 via 2001:db8::1 src fd00:2::1
-}
 
 # run NAME CIPHER MODE OUTER INNER [esn] [encap]
 #   CIPHER: gcm128 gcm256 chacha cbc256 cbc1
@@ -167,7 +141,7 @@ run() {
 	ktap_check "$name" test $ok = 1
 }
 
-setup
+dp_bed -6 "$I" "$X" || exit 1
 dmesg_mark "$mark"
 ktap_plan 14
 run "aes-gcm-128 tunnel v4" gcm128 tunnel 4 4
