@@ -539,7 +539,8 @@ void ikev2_msg_recv(const uint8_t *data, size_t len,
 	if (log_debug_on())
 		net_addr_str(peer, from, sizeof(from));
 	if (ikev2_msg_parse(&msg, data, len)) {
-		net_addr_str(peer, from, sizeof(from));
+		if (!from[0])	/* reject_init() may name it at any level */
+			net_addr_str(peer, from, sizeof(from));
 		log_debug(LOG_NET, "invalid IKE message from %s dropped",
 			  from);
 		reject_init(&msg, len, from);
