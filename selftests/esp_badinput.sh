@@ -14,7 +14,7 @@ source "$(dirname "$0")/lib.sh"
 require_root
 require_cmd ip ping tcpdump python3 timeout
 [ -x "$IKECTL" ] || skip "$IKECTL not built"
-python3 -c 'import cryptography' 2>/dev/null || skip "python3-cryptography missing"
+python3 -S -c 'import cryptography' 2>/dev/null || skip "python3-cryptography missing"
 require_module
 
 A=ikesec-bi-a-$ns_suffix
@@ -61,18 +61,18 @@ counted() {
 	fi
 }
 
-send() { ip netns exec "$A" python3 "$PKT" send veth_a "$pcap" "$@"; }
+send() { ip netns exec "$A" python3 -S "$PKT" send veth_a "$pcap" "$@"; }
 forge() { # SEQ [how]
-	ip netns exec "$A" python3 "$PKT" forge veth_a "$mac" 192.0.2.1 \
+	ip netns exec "$A" python3 -S "$PKT" forge veth_a "$mac" 192.0.2.1 \
 		192.0.2.2 0x3101 "$1" "$KEY" $2
 }
 udp() { # PAYLOAD-AS-PYTHON-BYTES
-	ip netns exec "$A" python3 -c "import socket
+	ip netns exec "$A" python3 -S -c "import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(('192.0.2.1', 4500)); s.sendto($1, ('192.0.2.2', 4500))"
 }
 junk() { # N random packets on SPI 0x3101
-	ip netns exec "$A" python3 -c "import os, socket, struct, sys
+	ip netns exec "$A" python3 -S -c "import os, socket, struct, sys
 sys.path.insert(0, '$(dirname "$PKT")'); import esp_pkt
 mac = bytes.fromhex('$mac'.replace(':', ''))
 for i in range($1):

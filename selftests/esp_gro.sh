@@ -86,9 +86,7 @@ transfer() {
 	echo "$got ${big:-0}"
 }
 
-in_policy_drops() {
-	ikectl "$1" -j stats | python3 -c 'import json,sys; print(json.load(sys.stdin).get("in_policy_drops", 0))'
-}
+in_policy_drops() { ikesec_stat "$1" in_policy_drops; }
 
 # cleartext_dropped MODE: TCP SYNs from A to B without the tunnel (A's
 # policies gone) are dropped by B's protect policy while GRO is on.

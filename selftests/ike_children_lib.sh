@@ -203,7 +203,7 @@ both_up() {
 
 # `ikectl -j status': one IKE SA with children net and net2.
 json_children() {
-	ikectl_d "$DIR/a" -j status | python3 -c '
+	ikectl_d "$DIR/a" -j status | python3 -S -c '
 import json, sys
 sas = [s for s in json.load(sys.stdin)["ike_sas"] if s["children"]]
 names = sorted(c["name"] for c in sas[0]["children"]) if sas else []

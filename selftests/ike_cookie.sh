@@ -49,7 +49,7 @@ ip netns exec "$A" "$IKEDAEMON" -d -v -c "$THRESHOLD" \
 echo $! > "$DIR/a/ikedaemon.pid"
 wait_for 10 test -S "$DIR/a/ctl.sock" || skip "ikedaemon did not start"
 
-out=$(ip netns exec "$B" python3 "$FLOOD" 192.0.2.1 200)
+out=$(ip netns exec "$B" python3 -S "$FLOOD" 192.0.2.1 200)
 echo "# flood of 200 half-open IKE_SA_INIT: $out"
 sa=$(flood_field "$out" sa)
 ck=$(flood_field "$out" cookie)
@@ -65,10 +65,10 @@ ktap_check "flood: ikedaemon holds $n IKE SAs (<= $THRESHOLD)" \
 	test "$n" -le "$THRESHOLD"
 
 # half-open SAs time out after 30 s: top the load up before each step
-refill() { ip netns exec "$B" python3 "$FLOOD" 192.0.2.1 "$THRESHOLD" >/dev/null; }
+refill() { ip netns exec "$B" python3 -S "$FLOOD" 192.0.2.1 "$THRESHOLD" >/dev/null; }
 refill
 rss0=$(rss_kb)
-out=$(ip netns exec "$B" python3 "$FLOOD" 192.0.2.1 300 --echo)
+out=$(ip netns exec "$B" python3 -S "$FLOOD" 192.0.2.1 300 --echo)
 echo "# flood of 300 returning a forged cookie: $out"
 ck=$(flood_field "$out" cookie)
 ktap_check "forged cookies: asked again, no IKE SA ($ck of 300 got a COOKIE)" \

@@ -207,8 +207,9 @@ log_show() { grep -E -m1 -- "$2" "$1" | sed 's/^/#   /'; }
 # ikesec_packets NS: "OUT IN", the packets ikesec in NS encrypted and
 # decrypted (namespace counters).
 ikesec_packets() {
-	ip netns exec "$1" "$IKECTL" -j stats |
-		jq -r '"\(.out_packets // 0) \(.in_packets // 0)"'
+	ip netns exec "$1" "$IKECTL" stats | awk '
+		$1 == "out-packets" { o = $2 } $1 == "in-packets" { i = $2 }
+		END { print o + 0, i + 0 }'
 }
 
 # ike_ping NS SRC DST [COUNT]: COUNT (3) pings from SRC to DST in NS that

@@ -118,7 +118,7 @@ init_cases() {
 	while IFS='|' read -r c want logre; do
 		before[n++]=$(log_count "$logre")
 	done <<< "$INIT_CASES"
-	ip netns exec "$B" python3 "$CRAFT" init 192.0.2.1 \
+	ip netns exec "$B" python3 -S "$CRAFT" init 192.0.2.1 \
 		$(echo "$INIT_CASES" | cut -d'|' -f1) > "$DIR/init.out"
 	sleep 1	# the last lines to reach the log
 	n=0
@@ -142,7 +142,7 @@ init_cases() {
 replay_case() {
 	local name=$1 want=$2 logre=$3 got before; shift 3
 	before=$(log_count "$logre")
-	got=$(ip netns exec "$B" python3 "$CRAFT" replay veth_b "$DIR/cap" 35 "$@")
+	got=$(ip netns exec "$B" python3 -S "$CRAFT" replay veth_b "$DIR/cap" 35 "$@")
 	echo "# $name: $got"
 	if ! echo "$got" | grep -Eq -- "^($want)$"; then
 		ktap_not_ok "$name: answer is /$want/"
@@ -168,7 +168,7 @@ ike_conf_ours "$DIR/a" none "$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
 charon_start "$B" "$DIR/b" && charon_load "$DIR/b" ||
 	{ cat "$DIR/b/charon.out"; skip "charon did not start"; }
 ikedaemon_start "$A" "$DIR/a"
-ip netns exec "$B" python3 "$CRAFT" capture veth_b "$DIR/cap" &
+ip netns exec "$B" python3 -S "$CRAFT" capture veth_b "$DIR/cap" &
 echo $! > "$DIR/cap.pid"
 wait_for 10 test -e "$DIR/cap"	# created once it listens
 swanctl_ "$DIR/b" --initiate --child net --timeout 20 > "$DIR/b/init.out" 2>&1
@@ -214,7 +214,7 @@ ktap_check "IKE SA still established at charon" \
 ktap_check "ping through the tunnel after the attack" ping_retry
 ktap_check "the daemon answers ikectl status" answering
 ktap_check "a well-formed IKE_SA_INIT is still answered" sh -c \
-	"ip netns exec $B python3 $CRAFT init 192.0.2.1 ok | grep -q 'pl=SA,KE,NONCE'"
+	"ip netns exec $B python3 -S $CRAFT init 192.0.2.1 ok | grep -q 'pl=SA,KE,NONCE'"
 
 bugs=$(dmesg_bugs_since "$mark")
 [ -z "$bugs" ] || echo "$bugs" | sed 's/^/# dmesg: /'

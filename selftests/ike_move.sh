@@ -63,7 +63,7 @@ at() {
 # requests with the IKE SA's SPIs; ESP in UDP for our inbound SA with a
 # bad ICV.
 forge() {
-	ip netns exec "$N" python3 - "$@" <<-'PY'
+	ip netns exec "$N" python3 -S - "$@" <<-'PY'
 	import os, socket, struct, sys
 	spi_i, spi_r = (bytes.fromhex(x) for x in sys.argv[1:3])
 	esp_spi = int(sys.argv[3], 16)

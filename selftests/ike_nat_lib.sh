@@ -126,7 +126,7 @@ nat_rules() {
 # ct_flush: N forgets every connection of its NAT's family (ctnetlink
 # IPCTNL_MSG_CT_DELETE without attributes).
 ct_flush() {
-	ip netns exec "$N" python3 -c '
+	ip netns exec "$N" python3 -S -c '
 import socket, struct, sys
 s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 12)  # NETFILTER
 fam = socket.AF_INET6 if sys.argv[1] == "ip6" else socket.AF_INET
@@ -231,9 +231,10 @@ ours_peer() {
 # ours_out_sa NS: "DST DPORT" of the first outbound SA in ikesec (its
 # outer destination and ESP-in-UDP port).
 ours_out_sa() {
-	ip netns exec "$1" "$IKECTL" -j sa show 2>/dev/null |
-		jq -r 'first(.[] | select(.dir == "out") |
-			     "\(.dst) \(.encap.dport // 0)") // empty'
+	ip netns exec "$1" "$IKECTL" sa show 2>/dev/null | awk '
+		$1 == "dir" { if (got) exit; cur = $2 == "out"; if (cur) { got = 1; dst = $8 } }
+		cur && $1 == "encap" { port = $6 }
+		END { if (got) print dst, port + 0 }'
 }
 
 # ours_out_dport NS: ESP-in-UDP destination port of the outbound SA.

@@ -33,19 +33,32 @@ ktap_exit() { echo "# $(basename "$0"): ${SECONDS} s"; exit $ktap_failed; }
 skip() { echo "# SKIP: $*"; exit $ksft_skip; }
 
 # ikesec_stat NS NAME: one of ikesec's namespace counters in NS (ikectl
-# stats), -1 if there is no such counter. jq, not python3: a python start
-# costs about a second in the TCG guest.
+# stats; NAME as in its JSON, in_replay), -1 if there is no such counter.
+# awk on the text output, not jq or python3: each of those costs about a
+# second to start in the TCG guest, and tests read counters often.
 ikesec_stat() {
-	ip netns exec "$1" "$IKECTL" -j stats | jq -r --arg k "$2" '.[$k] // -1'
+	ip netns exec "$1" "$IKECTL" stats |
+		awk -v k="${2//_/-}" '$1 == k { v = $2 } END { print v == "" ? -1 : v }'
 }
 # ikesec_sa_stat NS DIR SPI NAME: one counter of ikesec's SA DIR SPI (0x..
-# or decimal) in NS, -1 if there is no such SA.
+# or decimal) in NS, 0 if the SA has no such counter, -1 if there is no
+# such SA (the first SA that matches, as ikectl sa show lists them).
 ikesec_sa_stat() {
-	ip netns exec "$1" "$IKECTL" -j sa show 2>/dev/null |
-		jq -r --arg d "$2" --argjson spi "$(($3))" --arg k "$4" \
-			'first(.[] | select(.dir == $d and .spi == $spi) |
-			       .stats[$k] // 0) // -1'
+	ip netns exec "$1" "$IKECTL" sa show 2>/dev/null |
+		awk -v d="$2" -v spi="$(printf 0x%08x "$(($3))")" -v k="${4//_/-}" '
+		$1 == "dir" { cur = !found && $2 == d && $4 == spi; found += cur }
+		cur && $1 == "stats" {
+			for (i = 2; i < NF; i += 2)
+				if ($i == k) v = $(i + 1)
+		}
+		END { print !found ? -1 : v == "" ? 0 : v }'
 }
+
+# Tests run python3 -S, without the site module: site runs every .pth
+# file in dist-packages at start-up, which costs seconds in the TCG guest.
+# Debian's packages (python3-cryptography) are still found through
+# PYTHONPATH.
+export PYTHONPATH=/usr/lib/python3/dist-packages
 
 require_root() { [ "$(id -u)" -eq 0 ] || skip "needs root"; }
 require_cmd() {

@@ -19,7 +19,7 @@ source "$(dirname "$0")/lib.sh"
 require_root
 require_cmd ip ping tcpdump python3 timeout
 [ -x "$IKECTL" ] || skip "$IKECTL not built"
-python3 -c 'import socket; socket.AF_PACKET' 2>/dev/null || skip "python3 without AF_PACKET"
+python3 -S -c 'import socket; socket.AF_PACKET' 2>/dev/null || skip "python3 without AF_PACKET"
 require_module
 
 A=ikesec-rp-a-$ns_suffix
@@ -58,7 +58,7 @@ receiver() { # SEQ [esn]; replay window $window
 }
 
 nframes() {
-	python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import esp_pkt
+	python3 -S -c 'import sys; sys.path.insert(0, sys.argv[1]); import esp_pkt
 print(sum(1 for f in esp_pkt.frames(sys.argv[2]) if esp_pkt.esp_offset(f)))' \
 		"$(dirname "$PKT")" "$pcap" 2>/dev/null || echo 0
 }
@@ -103,13 +103,13 @@ inject() {
 	n0=$(ikesec_stat "$B" in_replay)
 	if [ "$2" = auth ]; then
 		r0=$(ikesec_sa_stat "$B" in 0x3001 auth_fails)
-		ip netns exec "$A" python3 "$PKT" send veth_a "$pcap" "$1"
+		ip netns exec "$A" python3 -S "$PKT" send veth_a "$pcap" "$1"
 		wait_for 2 test "$(ikesec_sa_stat "$B" in 0x3001 auth_fails)" -gt "$r0" ||
 			{ echo "# seq $1 did not fail the ICV"; return 1; }
 		test "$(ikesec_sa_stat "$B" in 0x3001 packets)" = "$p0"
 		return
 	fi
-	ip netns exec "$A" python3 "$PKT" send veth_a "$pcap" "$1"
+	ip netns exec "$A" python3 -S "$PKT" send veth_a "$pcap" "$1"
 	if [ "$2" = pass ]; then
 		wait_for 2 test "$(ikesec_sa_stat "$B" in 0x3001 packets)" -gt "$p0" ||
 			{ echo "# seq $1 was not accepted"; return 1; }

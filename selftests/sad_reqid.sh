@@ -13,7 +13,7 @@
 source "$(dirname "$0")/lib.sh"
 
 require_root
-require_cmd ip ping jq timeout
+require_cmd ip ping timeout
 [ -x "$IKECTL" ] || skip "$IKECTL not built"
 require_module
 

@@ -66,18 +66,22 @@ flush() {
 	done
 }
 
-# hits NS ID: the policy's hit counter.
+# hits NS ID: the policy's hit counter, -1 if there is no such policy.
 hits() {
-	ikectl "$1" -j policy show |
-		jq -r --argjson id "$2" 'first(.[] | select(.id == $id) |
-					     .hits // 0) // -1'
+	ikectl "$1" policy show |
+		awk -v id="$2" '
+		$1 == "id" && $2 == id {
+			for (i = 3; i < NF; i++)
+				if ($i == "hits") h = $(i + 1)
+		}
+		END { print h == "" ? -1 : h }'
 }
 
 # pol NS ARGS...: add a policy, print its id.
 pol() {
 	local ns=$1; shift
-	ikectl "$ns" -j policy add "$@" | python3 -c '
-import json, sys; print(json.load(sys.stdin)["id"])'
+	ikectl "$ns" policy add "$@" |
+		awk '$1 == "id" { print $2; ok = 1 } END { exit !ok }'
 }
 
 ping_ok() { # FROM DST
@@ -249,7 +253,7 @@ t_selector() {
 	s0=$(ikesec_sa_stat "$B" in 0x4001 selector_drops)
 	n0=$(ikesec_stat "$B" in_selector_drops)
 	p0=$(ikesec_sa_stat "$B" in 0x4001 packets)
-	ip netns exec "$A" python3 -c '
+	ip netns exec "$A" python3 -S -c '
 import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for i in range(3): s.sendto(b"x", ("10.2.0.1", 9))'
 	wait_for 5 test "$(ikesec_sa_stat "$B" in 0x4001 selector_drops)" -ge $((s0 + 3)) ||
