@@ -77,10 +77,13 @@ tcrypt() {
 tcrypt_parse() {
 	# "testing speed of rfc4106(gcm(aes)) (driver) encryption" then
 	# "test 5 (160 bit key, 1420 byte blocks): N operations in 1 seconds (B bytes)"
+	# The result is a continuation of the test's line: another kernel
+	# message (a veth coming up: the smoke runs tcrypt beside the network
+	# runs) can come in between and put it on a line of its own.
 	awk -v want="$1" '
-		/testing speed of/ { cur = ($4 == want && $NF == "encryption") ; drv = $5; next }
-		cur && /1420 byte blocks/ && /operations in/ {
-			match($0, /operations in [0-9]+ seconds \([0-9]+ bytes\)/)
+		/testing speed of/ { cur = ($4 == want && $NF == "encryption"); drv = $5; wait = 0; next }
+		cur && /^test [0-9]+ / { wait = /1420 byte blocks/ }
+		wait && match($0, /operations in [0-9]+ seconds \([0-9]+ bytes\)/) {
 			split(substr($0, RSTART, RLENGTH), w, /[ (]+/)
 			printf "%s %.1f\n", drv, w[5] * 8 / w[3] / 1e6; exit
 		}' "$OUT/tcrypt.log"
