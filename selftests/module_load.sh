@@ -39,7 +39,7 @@ add_sa() { # NS SPI
 		src 192.0.2.2 dst 192.0.2.1 mode tunnel enc aes-gcm "$KEY"
 }
 sa_count() { # NS
-	ip netns exec "$1" "$IKECTL" sa show | grep -c '^sa ' || true
+	ip netns exec "$1" "$IKECTL" sa show | grep -c '^dir ' || true
 }
 
 # many: 250 inbound SAs and 250 bypass policies in each of NS_N, each
