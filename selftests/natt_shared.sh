@@ -46,7 +46,6 @@ trap cleanup EXIT
 hexkey() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
 ikectl() { ip netns exec "$I" "$IKECTL" "$@"; }
 xfrm() { ip -n "$X" xfrm "$@"; }
-ns_stat() { ikectl stats | awk -v k="$1" '$1 == k { print $2 }'; }
 sa_packets() { ikesec_sa_stat "$I" "$1" "$2" packets; } # DIR SPI
 
 # daemon NS NAME ARGS...: encap_attach -s in the background, its output
@@ -162,7 +161,7 @@ wait_for 3 grep -q '^ike 12 hello-ike-v6$' "$tmp/d6"
 ktap_check "IPv6 IKE datagram (non-ESP marker) read intact by the daemon" \
 	test $? = 0
 
-drops=$(ns_stat in-natt-drops)
+drops=$(ikesec_stat "$I" in_natt_drops)
 udp_send "$X" 192.0.2.2 192.0.2.1 '\377'
 udp_send "$X" 2001:db8::2 2001:db8::1 '\377'
 # An IKE datagram after the keepalives: once it is read, they were handled.
@@ -172,15 +171,15 @@ wait_for 3 grep -q 'after-keepalive' "$tmp/d4" &&
 	wait_for 3 grep -q 'after-keepalive' "$tmp/d6"
 ok=$?
 grep -q '^other' "$tmp/d4" "$tmp/d6" && ok=1
-[ "$(ns_stat in-natt-drops)" = "$drops" ] || ok=1
+[ "$(ikesec_stat "$I" in_natt_drops)" = "$drops" ] || ok=1
 ktap_check "NAT keepalives neither delivered nor counted as garbage" test $ok = 0
 
 udp_send "$X" 192.0.2.2 192.0.2.1 '\1\2\3'
 udp_send "$X" 2001:db8::2 2001:db8::1 '\1\2\3\4\5'
-wait_for 3 test "$(ns_stat in-natt-drops)" = $((drops + 2))
+wait_for 3 test "$(ikesec_stat "$I" in_natt_drops)" = $((drops + 2))
 ok=$?
 grep -q '^other' "$tmp/d4" "$tmp/d6" && ok=1
-ktap_check "garbage counted in in-natt-drops ($drops -> $(ns_stat in-natt-drops)), not delivered" \
+ktap_check "garbage counted in in-natt-drops ($drops -> $(ikesec_stat "$I" in_natt_drops)), not delivered" \
 	test $ok = 0
 
 # A MAPPING event when XFRM's packets come from another port.
