@@ -38,7 +38,7 @@ enum ike_state {
 #define IKE_RETRANS_TRIES	4	/* retransmits before giving up */
 #define IKE_HALF_OPEN_TIMEOUT	30000	/* ms for a responder's IKE_AUTH */
 #define IKE_MAX_INVALID_KE	2	/* INVALID_KE_PAYLOAD retries */
-#define IKE_MAX_COOKIE_AGAIN	3	/* a COOKIE answered again */
+#define IKE_MAX_COOKIE_AGAIN	3	/* our COOKIE refused, retries */
 
 struct ike_keys {
 	const struct crypto_encr *encr;
@@ -73,7 +73,8 @@ struct ike_sa {
 	struct dh *sa_dh;
 	uint16_t sa_dh_group;
 	int sa_invalid_ke;		/* INVALID_KE_PAYLOAD retries so far */
-	int sa_cookie_again;		/* a COOKIE received again */
+	int sa_cookie_again;		/* our returned COOKIE refused */
+	int sa_cookie_stale;		/* COOKIEs still due to older requests */
 	/* IKE_SA_INIT material, allocated to fit and freed by
 	 * ike_sa_init_done() once both AUTH payloads are done (or the keys
 	 * of a rekeyed IKE SA are derived): nonces (3.9), RealMessage1/2

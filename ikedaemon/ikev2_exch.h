@@ -15,6 +15,7 @@
 int ikev2_sa_init_start(struct ike_sa *sa);
 void ikev2_sa_init_recv_request(struct ikev2_msg *msg);
 void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg);
+bool ikev2_sa_init_stale(struct ike_sa *sa, const struct ikev2_msg *msg);
 /* The selected transforms -> crypto descriptors; -1 if unusable. */
 int ikev2_sa_init_algs(struct ike_sa *sa);
 /* {SK_d | SK_ai | ... | SK_pr} = prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) */

@@ -403,6 +403,9 @@ static void recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
 	if (msg->hdr.exchange != IKEV2_EXCH_IKE_SA_INIT &&
 	    ikev2_msg_decrypt(msg, &sa->sa_k, !sa->sa_initiator))
 		return;
+	if (msg->hdr.exchange == IKEV2_EXCH_IKE_SA_INIT &&
+	    ikev2_sa_init_stale(sa, msg))
+		return;		/* the pending request waits on */
 	ikev2_msg_request_done(sa);
 	follow_float(sa, msg);
 	sa->sa_tx_msgid++;

@@ -395,11 +395,18 @@ static void init_error(struct ike_sa *sa, const struct notify *n)
 	switch (n->type) {
 	case IKEV2_N_INVALID_KE_PAYLOAD:
 		group = n->len >= 2 ? get16(n->data) : 0;
-		if (sa->sa_invalid_ke++ >= IKE_MAX_INVALID_KE ||
-		    !proposal_has_dh(c->proposals, c->n_proposals, group) ||
+		if (!proposal_has_dh(c->proposals, c->n_proposals, group) ||
 		    !dh_supported(group)) {
 			ike_diag(sa, NULL, LOG_IKE, "%s: peer wants DH group %u, which "
 				  "we did not propose", ike_sa_name(sa), group);
+			ike_sa_destroy(sa, "INVALID_KE_PAYLOAD");
+			return;
+		}
+		if (sa->sa_invalid_ke++ >= IKE_MAX_INVALID_KE) {
+			ike_diag(sa, NULL, LOG_IKE, "%s: peer asked for another DH "
+				  "group %d times, now %u (after %u), giving up",
+				  ike_sa_name(sa), sa->sa_invalid_ke, group,
+				  sa->sa_dh_group);
 			ike_sa_destroy(sa, "INVALID_KE_PAYLOAD");
 			return;
 		}
@@ -410,12 +417,13 @@ static void init_error(struct ike_sa *sa, const struct notify *n)
 		sa->sa_dh_group = group;
 		break;
 	case IKEV2_N_COOKIE:
-		/* A COOKIE again: the same one answers a retransmit of our
-		 * request without it, which a busy responder queued; another
-		 * one comes from a responder whose secret changed before our
-		 * request with the old one arrived (2.6: it then answers as
-		 * if there were none). Either way the request is sent again
-		 * with the latest, a few times at most.
+		/* The answer to a request with our latest cookie (older
+		 * ones are ikev2_sa_init_stale()'s): a first COOKIE,
+		 * or the responder refused the one we returned (it expired
+		 * or its secret changed; 2.6 has it answer as if there were
+		 * none). The request goes again with the new one, a few
+		 * times at most. Each retransmit of the request just
+		 * answered may still draw a COOKIE of its own.
 		 */
 		if (n->len < 1 || n->len > IKE_COOKIE_MAX) {
 			ike_diag(sa, NULL, LOG_IKE, "%s: peer sent a COOKIE of "
@@ -426,23 +434,22 @@ static void init_error(struct ike_sa *sa, const struct notify *n)
 		}
 		if (sa->sa_cookie_len &&
 		    sa->sa_cookie_again++ >= IKE_MAX_COOKIE_AGAIN) {
-			ike_diag(sa, NULL, LOG_IKE, "%s: peer answered with a "
-				 "COOKIE %d times, giving up", ike_sa_name(sa),
-				 sa->sa_cookie_again + 1);
-			ike_sa_destroy(sa, "bad COOKIE");
+			ike_diag(sa, NULL, LOG_IKE, "%s: peer refused the COOKIE "
+				 "we returned %d times (expired, or its secret "
+				 "changed, each time), giving up",
+				 ike_sa_name(sa), sa->sa_cookie_again);
+			ike_sa_destroy(sa, "COOKIE refused");
 			return;
 		}
-		if (sa->sa_cookie_len == n->len &&
-		    !memcmp(sa->sa_cookie, n->data, n->len)) {
-			log_debug(LOG_IKE, "%s: the same COOKIE again (an "
-				  "answer to a retransmit), resending",
-				  ike_sa_name(sa));
-			break;
-		}
 		if (sa->sa_cookie_len)
-			log_info(LOG_IKE, "%s: peer sent a new COOKIE (its "
-				 "secret changed), resending with it",
-				 ike_sa_name(sa));
+			log_info(LOG_IKE, "%s: peer refused the COOKIE we "
+				 "returned (expired, or its secret changed), "
+				 "resending with its new one", ike_sa_name(sa));
+		else
+			log_info(LOG_IKE, "%s: peer asked for a COOKIE (it "
+				 "has many half-open IKE SAs), resending with "
+				 "it", ike_sa_name(sa));
+		sa->sa_cookie_stale = sa->sa_req_tries;
 		if (ike_sa_nonce(&sa->sa_cookie, &sa->sa_cookie_len, n->data,
 				 n->len)) {
 			ike_sa_destroy(sa, "out of memory");
@@ -470,6 +477,41 @@ static void init_error(struct ike_sa *sa, const struct notify *n)
 	memset(sa->sa_spi_r, 0, 8);
 	if (ikev2_sa_init_start(sa))
 		ike_sa_destroy(sa, "IKE_SA_INIT could not be sent");
+}
+
+/*
+ * An answer to one of our IKE_SA_INIT requests from before the one pending:
+ * dropped, and the pending request keeps its retransmissions. Each request
+ * is answered once at most, and a busy responder answers our retransmits
+ * late:
+ * - a COOKIE while the retransmits of the request our latest cookie
+ *   answered are still due one (sa_cookie_stale). charon's cookies change
+ *   every second, so these differ: taking each as a refusal would resend
+ *   (another IKE_SA_INIT for the responder, and RealMessage1 no longer the
+ *   one it accepted) and give up after a few, on a peer that would answer;
+ * - INVALID_KE_PAYLOAD asking for the group we already switched to.
+ */
+bool ikev2_sa_init_stale(struct ike_sa *sa, const struct ikev2_msg *msg)
+{
+	struct notify n;
+
+	if (sa->sa_cookie_stale &&
+	    pld_find_notify(&msg->pl, IKEV2_N_COOKIE, &n)) {
+		sa->sa_cookie_stale--;
+		log_debug(LOG_IKE, "%s: a COOKIE answering an earlier "
+			  "IKE_SA_INIT request, dropped", ike_sa_name(sa));
+		return true;
+	}
+	if (sa->sa_invalid_ke &&
+	    pld_find_notify(&msg->pl, IKEV2_N_INVALID_KE_PAYLOAD, &n) &&
+	    n.len >= 2 && get16(n.data) == sa->sa_dh_group) {
+		log_debug(LOG_IKE, "%s: INVALID_KE_PAYLOAD for group %u, "
+			  "which we already use: answers an earlier "
+			  "IKE_SA_INIT request, dropped", ike_sa_name(sa),
+			  sa->sa_dh_group);
+		return true;
+	}
+	return false;
 }
 
 void ikev2_sa_init_recv_response(struct ike_sa *sa, struct ikev2_msg *msg)
