@@ -542,13 +542,26 @@ handshakes() { # SYS: one sample against the responder running now
 	note "$1 handshakes: UDP receive buffer drops responder $(udp_drops $L), generator $(udp_drops $R)"
 	if [ "$n" -lt "$HSN" ]; then
 		note "$1 handshakes: $n of $HSN IKE SAs up after $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s"
-		grep -E 'refused|failed|COOKIE' "$CD/g/ikedaemon.log" | sort | uniq -c |
-			sort -rn | head -n 3 | sed 's/^/# generator: /'
+		# the generator's reasons, counted over its IKE SAs (names out)
+		grep -E 'refused|failed|COOKIE|unreachable|deleted' "$CD/g/ikedaemon.log" |
+			sed -E 's/lg[0-9]+\[[0-9]+\]/lgN/g' | sort | uniq -c |
+			sort -rn | head -n 5 | sed 's/^/# generator: /'
+		# and the responder's (times, threads and SA numbers out)
+		resp_log "$1" | grep -Ei 'error|fail|cookie|unable|drop|block|retransmit' |
+			sed -E 's/^[0-9:.]+ +[0-9]+\[/[/; s/<[^>]*\|[0-9]+>/<SA>/; s/\[[0-9]+\]/[N]/g' |
+			sort | uniq -c | sort -rn | head -n 5 | sed "s/^/# $1 responder: /"
 		return
 	fi
 	t0=$(awk -v a="$t0" -v b="$t1" -v n="$HSN" 'BEGIN { printf "%.1f", n / (b - a) }')
 	# a profiled sample is slower: a note, not a sample
 	if [ -n "${HS_PERF:-}" ]; then note "$1 handshakes $t0 (profiled)"; else rec "$1" handshakes "$t0"; fi
+}
+# resp_log SYS: the log of the responder now running
+resp_log() {
+	case $1 in
+	ikedaemon) cat "$CD/h/ikedaemon.log" ;;
+	strongswan) cat "$CD/k/charon.log" "$CD/k/charon.out" ;;
+	esac 2>/dev/null
 }
 # udp_drops NS: the namespace's UDP RcvbufErrors (/proc/net/snmp) so far
 udp_drops() {
@@ -602,6 +615,7 @@ handshake_rates() {
 		# block_threshold (5) half-open SAs: one generator address has
 		# all of them. Both responders keep COOKIEs from 30 half-open.
 		IKE_CHARON_CONF="block_threshold = 100000"
+		: >"$CD/k/charon.log"	# filelog appends: this sample's only
 		if charon_start $L "$CD/k" && charon_load "$CD/k"; then
 			IKE_CHARON_CONF=
 			HS_RESP_PID=$(cat "$CD/k/charon.pid")
