@@ -248,8 +248,6 @@ log_after() { tail -n +"$(($1 + 1))" "$2" | grep -Eq -- "$3"; }
 log_after_show() {
 	tail -n +"$(($1 + 1))" "$2" | grep -E -m1 -- "$3" | sed 's/^/#   /'
 }
-# module_sas: the ikesec SAs (in and out) in ns_a.
-module_sas() { ip netns exec "$A" "$IKECTL" sa show | grep -c 'spi 0x'; }
 
 # check_ike_rekey ROLE OLD: the IKE SA was rekeyed (its SPIs are no longer
 # OLD), one IKE SA at each end with the same SPIs, and both CHILD SAs

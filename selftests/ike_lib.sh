@@ -225,6 +225,13 @@ ike_ping() {
 	[ $((o1 - o0)) -ge "$n" ] && [ $((i1 - i0)) -ge "$n" ]
 }
 
+# module_sas: the ikesec SAs (in and out) in ns_a; charon_children:
+# charon's installed CHILD SAs.
+module_sas() { ip netns exec "$A" "$IKECTL" sa show | grep -c 'spi 0x'; }
+charon_children() {
+	swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c 'INSTALLED'
+}
+
 # Print "IN OUT" ESP SPIs of charon's first installed CHILD SA (a rekeyed
 # one may still be listed).
 charon_child_spis() {

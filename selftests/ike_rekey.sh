@@ -25,11 +25,6 @@ ike_bed rk
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16
 
-# ikesec SAs (in and out) in ns_a; charon's installed CHILD SAs.
-module_sas() { ip netns exec "$A" "$IKECTL" sa show | grep -c 'spi 0x'; }
-charon_children() {
-	swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c 'INSTALLED'
-}
 count() { grep -Ec -- "$2" "$1"; }
 # Wait for our CHILD SA; say so (with the log) when it does not come.
 # charon's first CHILD SA can take long (XFRM modules load): try twice.

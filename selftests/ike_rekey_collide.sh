@@ -26,12 +26,6 @@ ike_bed rc
 IKE=aes256gcm16-prfsha256-x25519
 ESP=aes256gcm16
 
-# ikesec SAs (in and out) in ns_a; charon's installed CHILD SAs.
-module_sas() { ip netns exec "$A" "$IKECTL" sa show | grep -c 'spi 0x'; }
-charon_children() {
-	swanctl_ "$DIR/b" --list-sas 2>/dev/null | grep -c 'INSTALLED'
-}
-
 ktap_plan 11
 dmesg_mark "$mark"
 mkdir -p "$DIR/a" "$DIR/b"
