@@ -254,6 +254,9 @@ perf_report() {
 		echo "### perf report --no-children --sort dso ($2)"
 		perf report -i "$1" --stdio --no-children --sort dso \
 			--percent-limit 1 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
+		echo "### inclusive (--children), by symbol ($2)"
+		perf report -i "$1" --stdio --children --sort sym \
+			--percent-limit 2 -g none 2>/dev/null | grep -v '^#' | grep -v '^$'
 		echo "### callers of the top entries ($2)"
 		perf report -i "$1" --stdio --no-children --sort sym \
 			--percent-limit 1.5 -g caller,0.5,callee,function,percent \
