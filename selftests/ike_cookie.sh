@@ -43,11 +43,7 @@ sed -i 's/^\(\s*\)proposals = \(.*\)/&\n\1mobike = no/' "$DIR/b/swanctl/swanctl.
 ike_conf_ours "$DIR/a" none "$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
 charon_start "$B" "$DIR/b" && charon_load "$DIR/b" ||
 	{ cat "$DIR/b/charon.out"; skip "charon did not start"; }
-ip netns exec "$A" "$IKEDAEMON" -d -v -c "$THRESHOLD" \
-	-f "$DIR/a/ikedaemon.conf" -s "$DIR/a/ctl.sock" \
-	> "$DIR/a/ikedaemon.log" 2>&1 &
-echo $! > "$DIR/a/ikedaemon.pid"
-wait_for 10 test -S "$DIR/a/ctl.sock" || skip "ikedaemon did not start"
+ikedaemon_start "$A" "$DIR/a" -c "$THRESHOLD" || skip "ikedaemon did not start"
 
 out=$(ip netns exec "$B" python3 -S "$FLOOD" 192.0.2.1 200)
 echo "# flood of 200 half-open IKE_SA_INIT: $out"

@@ -51,11 +51,7 @@ IKE_CHARON_CONF=
 
 out=$(ip netns exec "$A" python3 -S "$FLOOD" 192.0.2.2 1)
 echo "# one half-open IKE SA at charon: $out"
-ip netns exec "$A" "$IKEDAEMON" -d -v -t 0.3 -b 1.5 -r 6 \
-	-f "$DIR/a/ikedaemon.conf" -s "$DIR/a/ctl.sock" \
-	> "$DIR/a/ikedaemon.log" 2>&1 &
-echo $! > "$DIR/a/ikedaemon.pid"
-wait_for 10 test -S "$DIR/a/ctl.sock" || skip "ikedaemon did not start"
+ikedaemon_start "$A" "$DIR/a" -t 0.3 -b 1.5 -r 6 || skip "ikedaemon did not start"
 
 ktap_check "ikedaemon: IKE SA established with charon through its COOKIEs" \
 	log_wait 40 "$DIR/a/ikedaemon.log" "\[IKE\] gw\[1\]: IKE SA established"

@@ -210,10 +210,7 @@ fi
 # default 15.5 s. veth_b is still down.
 ikedaemon_stop "$DIR/a"
 ike_conf_ours "$DIR/a" none "$IKE" "$ESP" 10.0.1.0/24 10.0.2.0/24
-ip netns exec "$A" "$IKEDAEMON" -d -v -t 0.2 -b 1.5 -r 2 \
-	-f "$DIR/a/ikedaemon.conf" -s "$DIR/a/ctl.sock" > "$OURS" 2>&1 &
-echo $! > "$DIR/a/ikedaemon.pid"
-wait_for 10 test -S "$DIR/a/ctl.sock"
+ikedaemon_start "$A" "$DIR/a" -t 0.2 -b 1.5 -r 2
 t0=$(date +%s)
 ikectl_d "$DIR/a" up gw >/dev/null
 if log_wait 15 "$OURS" '\[NET\] gw\[[0-9]+\]: peer 192\.0\.2\.2:500 unreachable: no response to IKE_SA_INIT request 0 after 2 retransmits \((0\.9|1\.0) s\)' &&

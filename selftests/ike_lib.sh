@@ -173,11 +173,13 @@ charon_stop() {
 	rm -f "$1/charon.pid"
 }
 
-# ikedaemon_start NS DIR: ikedaemon with DIR/ikedaemon.conf, logging
-# (debug) to DIR/ikedaemon.log, control socket DIR/ctl.sock.
+# ikedaemon_start NS DIR [OPTION...]: ikedaemon with DIR/ikedaemon.conf and
+# the options (-c, -t/-b/-r), logging (debug) to DIR/ikedaemon.log, control
+# socket DIR/ctl.sock.
 ikedaemon_start() {
 	local ns=$1 dir=$2
-	ip netns exec "$ns" "$IKEDAEMON" -d -v -f "$dir/ikedaemon.conf" \
+	shift 2
+	ip netns exec "$ns" "$IKEDAEMON" -d -v "$@" -f "$dir/ikedaemon.conf" \
 		-s "$dir/ctl.sock" > "$dir/ikedaemon.log" 2>&1 &
 	echo $! > "$dir/ikedaemon.pid"
 	wait_for 10 test -S "$dir/ctl.sock"
