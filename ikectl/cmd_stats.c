@@ -32,6 +32,8 @@ static const char *const stat_names[] = {
 	[IKESEC_STAT_OUT_MTU_DROPS] = "out-mtu-drops",
 	[IKESEC_STAT_OUT_ERRORS] = "out-errors",
 	[IKESEC_STAT_ACQUIRES] = "acquires",
+	[IKESEC_STAT_IN_PARALLEL] = "in-parallel",
+	[IKESEC_STAT_OUT_PARALLEL] = "out-parallel",
 };
 
 /* One GET_INFO; tb points into *reply, which the caller frees. */

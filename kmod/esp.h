@@ -9,6 +9,7 @@
 #include <linux/skbuff.h>
 #include <linux/wait_bit.h>
 
+#include "parallel.h"
 #include "sa.h"
 
 #define IKESEC_ESP_HLEN		8	/* SPI + sequence number */
@@ -32,6 +33,7 @@ struct ikesec_esp_req {
 	 */
 	void *frag;
 	u8 tail[IKESEC_ESP_TAIL_MAX];
+	struct ikesec_par par;		/* parallel.c, when queued there */
 };
 
 struct ikesec_esp_req *ikesec_esp_req_alloc(struct ikesec_sa *sa, int nfrags,

@@ -354,6 +354,9 @@ static void input_decrypt(struct ikesec_sa *sa, struct sk_buff *skb)
 	aead_request_set_crypt(req, sg, sg, elen + c->icvlen, er->iv);
 	aead_request_set_ad(req, er->aadlen);
 	atomic_inc(&in->crypto_pending);
+	if (ikesec_par_submit(&er->par, sa, req, false, skb->len, skb,
+			      input_finish))
+		return;
 	err = crypto_aead_decrypt(req);
 	if (err == -EINPROGRESS)
 		return;

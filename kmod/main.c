@@ -9,6 +9,7 @@
 #include "hooks.h"
 #include "netlink.h"
 #include "netns.h"
+#include "parallel.h"
 #include "policy.h"
 #include "replay.h"
 #include "sa.h"
@@ -29,9 +30,12 @@ static int __init ikesec_init(void)
 	err = ikesec_deliver_init();
 	if (err)
 		goto uninit_policy_cache;
-	err = ikesec_netns_init();
+	err = ikesec_par_init();
 	if (err)
 		goto uninit_deliver;
+	err = ikesec_netns_init();
+	if (err)
+		goto uninit_par;
 	err = ikesec_netlink_init();
 	if (err)
 		goto uninit_netns;
@@ -42,6 +46,8 @@ static int __init ikesec_init(void)
 
 uninit_netns:
 	ikesec_netns_uninit();
+uninit_par:
+	ikesec_par_uninit();
 uninit_deliver:
 	ikesec_deliver_uninit();
 uninit_policy_cache:
@@ -58,6 +64,7 @@ static void __exit ikesec_exit(void)
 {
 	ikesec_netlink_uninit();
 	ikesec_netns_uninit();
+	ikesec_par_uninit();
 	ikesec_deliver_uninit();
 	/* SAs and policies go back to their caches after a grace period. */
 	rcu_barrier();

@@ -1232,8 +1232,9 @@ static int put_net_stats(struct sk_buff *skb, struct ikesec_net *in)
 	nest = nla_nest_start(skb, IKESEC_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 1; i < IKESEC_STAT_PAD; i++)
-		if (nla_put_u64_64bit(skb, i, ctr[i], IKESEC_STAT_PAD))
+	for (i = 1; i <= IKESEC_STAT_MAX; i++)
+		if (i != IKESEC_STAT_PAD &&
+		    nla_put_u64_64bit(skb, i, ctr[i], IKESEC_STAT_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -479,6 +479,9 @@ static void output_one(struct ikesec_sa *sa, struct sk_buff *skb, u8 family,
 	aead_request_set_crypt(req, sg, dsg, clen, er->iv);
 	aead_request_set_ad(req, er->aadlen);
 	atomic_inc(&in->crypto_pending);
+	if (ikesec_par_submit(&er->par, sa, req, true, skb->len, skb,
+			      output_finish))
+		return;
 	/* Bottom halves off: a receive softirq run on this CPU inside our
 	 * FPU section could not use the SIMD cipher and would be deferred
 	 * to cryptd, completing later, behind packets with higher sequence

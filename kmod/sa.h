@@ -106,6 +106,8 @@ struct ikesec_sa {
 	 * outbound sequence number is seq, advanced by ikesec_sa_next_seq().
 	 */
 	struct ikesec_replay replay;
+	atomic_t par_inflight;		/* parallel.c: packets in its queue */
+	int par_cpu;			/* ... and the CPU that completes them */
 	struct rhlist_head reqid_node;	/* ikesec_net.sa_reqid, outbound */
 	u64 order;			/* ikesec_net.sa_order when added */
 };

@@ -366,6 +366,11 @@ enum ikesec_stat {
 	IKESEC_STAT_OUT_ERRORS,		/* other */
 	IKESEC_STAT_ACQUIRES,		/* ACQUIRE events sent */
 	IKESEC_STAT_PAD,
+	/* ESP packets whose crypto went through the queue to all CPUs
+	 * (module parameter parallel_crypto), decrypted and encrypted.
+	 */
+	IKESEC_STAT_IN_PARALLEL,
+	IKESEC_STAT_OUT_PARALLEL,
 
 	__IKESEC_STAT_MAX,
 	IKESEC_STAT_MAX = __IKESEC_STAT_MAX - 1
