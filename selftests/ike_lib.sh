@@ -108,10 +108,18 @@ zero_loss() {
 		test "${LOST:-1}" -eq 0 -a "${REPLIES:-0}" -gt 20
 }
 
+# IKE_LOG_QUIET=1: charon_start and ikedaemon_start run the daemons at
+# their default log levels, as a benchmark should; tests want the debug
+# lines (charon ike/cfg 2, flushed at once; ikedaemon -v).
+ike_log_quiet() { [ "${IKE_LOG_QUIET:-0}" = 1 ]; }
+
 # charon_start NS DIR: charon in NS with DIR/strongswan.conf (written here)
 # and DIR/charon.log; returns once its vici socket answers.
 charon_start() {
-	local ns=$1 dir=$2
+	local ns=$1 dir=$2 levels='ike = 2
+				cfg = 2
+				flush_line = yes'
+	ike_log_quiet && levels=
 	mkdir -p "$dir/swanctl"
 	cat > "$dir/strongswan.conf" <<-CONF
 	charon {
@@ -133,9 +141,7 @@ charon_start() {
 				path = $dir/charon.log
 				time_format = %T
 				default = 1
-				ike = 2
-				cfg = 2
-				flush_line = yes
+				$levels
 			}
 		}
 		syslog {
@@ -174,12 +180,14 @@ charon_stop() {
 }
 
 # ikedaemon_start NS DIR [OPTION...]: ikedaemon with DIR/ikedaemon.conf and
-# the options (-c, -t/-b/-r), logging (debug) to DIR/ikedaemon.log, control
+# the options (-c, -t/-b/-r), logging (debug unless IKE_LOG_QUIET=1) to
+# DIR/ikedaemon.log, control
 # socket DIR/ctl.sock.
 ikedaemon_start() {
-	local ns=$1 dir=$2
+	local ns=$1 dir=$2 v=-v
 	shift 2
-	ip netns exec "$ns" "$IKEDAEMON" -d -v "$@" -f "$dir/ikedaemon.conf" \
+	ike_log_quiet && v=
+	ip netns exec "$ns" "$IKEDAEMON" -d $v "$@" -f "$dir/ikedaemon.conf" \
 		-s "$dir/ctl.sock" > "$dir/ikedaemon.log" 2>&1 &
 	echo $! > "$dir/ikedaemon.pid"
 	wait_for 10 test -S "$dir/ctl.sock"
