@@ -646,12 +646,14 @@ handshake_rates() {
 		if charon_start $L "$CD/k" && charon_load "$CD/k"; then
 			IKE_CHARON_CONF=
 			HS_RESP_PID=$(cat "$CD/k/charon.pid")
+			charon_cookie_settle "$CD/k"
 			handshakes strongswan
 			if [ $rep = 0 ] && [ "${BENCH_PERF:-0}" = 1 ]; then
 				charon_stop "$CD/k"
 				IKE_CHARON_CONF="block_threshold = 100000"
 				charon_start $L "$CD/k" && charon_load "$CD/k" &&
-					HS_RESP_PID=$(cat "$CD/k/charon.pid") && hs_profile strongswan
+					HS_RESP_PID=$(cat "$CD/k/charon.pid") &&
+					charon_cookie_settle "$CD/k" && hs_profile strongswan
 			fi
 		else
 			IKE_CHARON_CONF=

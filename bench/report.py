@@ -168,7 +168,7 @@ def main():
         return "%.2f" % q if q is not None else "?"
     summary = ("summary (ikesec / peer, >1 = ikesec higher): "
                "GCM vs XFRM tcp1 %s tcp4 %s udp64 %s "
-               "(crypto on the sending CPU only: tcp1 %s tcp4 %s); "
+               "(parallel_crypto=0: tcp1 %s tcp4 %s); "
                "ChaCha vs XFRM tcp1 %s tcp4 %s udp64 %s; "
                "ChaCha vs WireGuard tcp1 %s udp64 %s; "
                "added latency GCM %s; slab/SA %s; SA add rate %s; "

@@ -48,6 +48,7 @@ IKE_CHARON_CONF="cookie_threshold = 1
 charon_start "$B" "$DIR/b" && charon_load "$DIR/b" ||
 	{ cat "$DIR/b/charon.out"; skip "charon did not start"; }
 IKE_CHARON_CONF=
+charon_cookie_settle "$DIR/b"
 
 out=$(ip netns exec "$A" python3 -S "$FLOOD" 192.0.2.2 1)
 echo "# one half-open IKE SA at charon: $out"

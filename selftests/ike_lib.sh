@@ -157,7 +157,21 @@ charon_start() {
 		STRONGSWAN_CONF='$dir/strongswan.conf' exec '$CHARON'" \
 		> "$dir/charon.out" 2>&1 &
 	echo $! > "$dir/charon.pid"
+	echo "$SECONDS" > "$dir/charon.started"
 	wait_for 20 swanctl_ "$dir" --stats >/dev/null 2>&1
+}
+
+# charon_cookie_settle DIR: before DIR's charon is asked for COOKIEs, let
+# it run 12 s. Its check of a returned COOKIE (receiver.c, "t < now -
+# secret_offset - COOKIE_LIFETIME" in unsigned seconds of uptime) wraps
+# around while now - secret_offset < 10, and secret_offset is random below
+# the uptime at its start: in a guest booted a minute ago, about one charon
+# in six refuses every COOKIE it hands out for its first seconds.
+charon_cookie_settle() {
+	local t0 w
+	t0=$(cat "$1/charon.started" 2>/dev/null) || return 0
+	w=$((t0 + 12 - SECONDS))
+	[ "$w" -le 0 ] || sleep "$w"
 }
 
 # swanctl_ DIR COMMAND [ARGS]: swanctl talking to that charon.
