@@ -314,7 +314,8 @@ measure() {
 	for ((i = 0; i < REPS; i++)); do iperf "$sys" tcp4 -P 4; done
 	for ((i = 0; i < REPS; i++)); do iperf "$sys" udp64 -u -l 64 -b 0; done
 	for ((i = 0; i < REPS; i++)); do rtt "$sys"; done
-	if [ "${BENCH_PERF:-0}" = 1 ] && [[ $sys = *-gcm ]]; then
+	if [ "${BENCH_PERF:-0}" = 1 ] &&
+		[[ " ${BENCH_PERF_SYSTEMS:-ikesec-gcm xfrm-gcm} " = *" $sys "* ]]; then
 		perf_profile "$sys"
 	fi
 }
