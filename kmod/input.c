@@ -199,8 +199,14 @@ static void input_finish(struct sk_buff *skb, int err)
 	if (err == -EBADMSG) {
 		count(in, sa, IKESEC_STAT_IN_AUTH_FAILS,
 		      IKESEC_SA_STAT_AUTH_FAILS);
-		net_dbg_ratelimited("SPI 0x%08x: ICV mismatch, seq %llu\n",
-				    ntohl(sa->key.spi), seq);
+		if (cb->family == AF_INET)
+			net_dbg_ratelimited("SPI 0x%08x: ICV mismatch, seq %llu, from %pI4\n",
+					    ntohl(sa->key.spi), seq,
+					    &cb->src.ip4);
+		else
+			net_dbg_ratelimited("SPI 0x%08x: ICV mismatch, seq %llu, from %pI6c\n",
+					    ntohl(sa->key.spi), seq,
+					    &cb->src.ip6);
 		goto drop;
 	}
 	if (err) {
