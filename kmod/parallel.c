@@ -12,6 +12,10 @@
  * drop what came in late. Two queues: encryption is never held up behind
  * a decryption.
  *
+ * Limit: a CPU held for seconds by kernel work that never yields (tcrypt's
+ * speed test) holds up the SAs homed on it until it yields, as it would
+ * WireGuard's peers; parallel_crypto=0 does not depend on other CPUs.
+ *
  * Small packets (ACKs, pings, VoIP) stay inline: the queue costs two
  * workqueue hops, a latency a 64-byte packet does not win back. They go
  * through the queue only while packets of their SA are in it, so that
