@@ -7,14 +7,14 @@
  * crypto on every CPU and sends the results in order; padata does the
  * same for the kernel's pcrypt, and here for us: the crypto of a packet
  * runs on some CPU, then its completion (output_finish, input_finish) on
- * its SA's home CPU, in submission order. One home per SA: completions
- * queued to two CPUs would race each other, and the replay window would
- * drop what came in late. Two queues: encryption is never held up behind
- * a decryption.
- *
- * Limit: a CPU held for seconds by kernel work that never yields (tcrypt's
- * speed test) holds up the SAs homed on it until it yields, as it would
- * WireGuard's peers; parallel_crypto=0 does not depend on other CPUs.
+ * its SA's home CPU, in submission order. One home per SA while any of its
+ * packets are queued: completions queued to two CPUs would race each
+ * other, and the replay window would drop what came in late. An SA with
+ * nothing queued takes the submitting CPU as its new home, so a CPU held
+ * up by other work (tcrypt's speed test holds one for seconds without
+ * yielding) keeps an SA waiting only until its queue drains, instead of
+ * for as long as the hold lasts. Two queues: encryption is never held up
+ * behind a decryption.
  *
  * Small packets (ACKs, pings, VoIP) stay inline: the queue costs two
  * workqueue hops, a latency a 64-byte packet does not win back. They go
@@ -119,20 +119,18 @@ bool ikesec_par_submit(struct ikesec_par *p, struct ikesec_sa *sa,
 	p->sa = sa;
 	p->finish = finish;
 	p->encrypt = encrypt;
+	/* Nothing of sa queued: its next completions may as well run here,
+	 * on a CPU that is running us, not on one that may be held up.
+	 */
+	if (!atomic_read(&sa->par_inflight))
+		WRITE_ONCE(sa->par_cpu, raw_smp_processor_id());
 	atomic_inc(&sa->par_inflight);
-	cpu = sa->par_cpu;
+	cpu = READ_ONCE(sa->par_cpu);
 	/* Once queued, p and sa may be gone by the time this returns. */
 	if (!padata_do_parallel(encrypt ? par_enc : par_dec, &p->padata, &cpu))
 		return true;
 	atomic_dec(&sa->par_inflight);	/* CPU hotplug under way */
 	return false;
-}
-
-int ikesec_par_home_cpu(void)
-{
-	static atomic_t next = ATOMIC_INIT(0);
-
-	return cpumask_local_spread(atomic_inc_return(&next), NUMA_NO_NODE);
 }
 
 int ikesec_par_init(void)

@@ -23,18 +23,16 @@ struct ikesec_par {
 };
 
 int ikesec_par_init(void);
-
-/* The CPU that completes a new SA's queued packets, round robin. */
-int ikesec_par_home_cpu(void);
 void ikesec_par_uninit(void);
 
 /* Runs req (its callback already set for the inline case) on some CPU
  * and then finish(skb, err) on sa's home CPU, in the order of submission
- * (one CPU per SA: the order holds for every SA whichever CPU sent), and
- * returns true; or returns false, and the caller runs req itself. len is
- * the packet's length: small packets stay inline unless packets of the
- * same SA are still in the queue, so an SA's packets never overtake each
- * other. Called with bottom halves off or in softirq.
+ * (one CPU per SA while it has packets queued: the order holds for every
+ * SA whichever CPU sent), and returns true; or returns false, and the
+ * caller runs req itself. len is the packet's length: small packets stay
+ * inline unless packets of the same SA are still in the queue, so an SA's
+ * packets never overtake each other. Called from the packet path; does
+ * not sleep.
  */
 bool ikesec_par_submit(struct ikesec_par *p, struct ikesec_sa *sa,
 		       struct aead_request *req, bool encrypt,

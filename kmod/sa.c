@@ -8,7 +8,6 @@
 
 #include "compat.h"
 #include "natt.h"
-#include "parallel.h"
 #include "sa.h"
 #include "timers.h"
 
@@ -110,7 +109,6 @@ int ikesec_sa_add(struct ikesec_net *in, const struct ikesec_sa_cfg *cfg,
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(sa->stats, cpu)->syncp);
 
-	sa->par_cpu = ikesec_par_home_cpu();
 	err = ikesec_crypto_init(&sa->crypto, cfg->enc_alg, cfg->enc_key,
 				 cfg->enc_keylen, cfg->auth_alg, cfg->auth_key,
 				 cfg->auth_keylen, cfg->flags & IKESEC_SA_F_ESN,
