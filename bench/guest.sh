@@ -329,12 +329,12 @@ run_system() { # SYS SETUP...
 # ikesec-gcm-serial: the same tunnel with parallel_crypto=0, each
 # packet's crypto on the CPU that sends or receives it, as XFRM does it.
 par=/sys/module/ikesec/parameters/parallel_crypto
-meta parallel_crypto "$(cat $par 2>/dev/null || echo none)"
+par_default=$(cat $par 2>/dev/null)
+meta parallel_crypto "${par_default:-none}"
 setup_ikesec_serial() { echo 0 >$par && setup_ikesec "$@"; }
 
 run_system plain setup_plain
 run_system ikesec-gcm setup_ikesec aes-gcm
-par_default=$(cat $par 2>/dev/null)
 run_system ikesec-gcm-serial setup_ikesec_serial aes-gcm
 [ -z "$par_default" ] || echo "$par_default" >$par
 run_system xfrm-gcm setup_xfrm "$GCM_X"

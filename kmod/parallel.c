@@ -85,7 +85,7 @@ static void par_parallel(struct padata_priv *padata)
 	par_crypto_done(p, err);
 }
 
-/* The submitting CPU, bottom halves off, in submission order. */
+/* The SA's home CPU, bottom halves off, in submission order. */
 static void par_serial(struct padata_priv *padata)
 {
 	struct ikesec_par *p = container_of(padata, struct ikesec_par, padata);
